@@ -1,0 +1,181 @@
+//! A sparse log-bucketed latency histogram with a bounded relative error (about 2%).
+//!
+//! It plays the role of a DDSketch, with two properties the Summary needs that a general
+//! sketch does not give: counts are integers, so merging is exactly associative and
+//! commutative (the Summary's property tests rely on that); and storage is a sorted run
+//! of `(bucket, count)` pairs, so the many small cells of a Summary (one per time bucket ×
+//! endpoint) cost tens of bytes instead of a dense array each.
+
+use serde::{Deserialize, Serialize};
+
+/// log(gamma) with gamma = 1.04, so each bucket spans 4% and the midpoint error is ~2%.
+const LN_GAMMA: f64 = 0.039_220_713_153_281_3;
+/// Values below 1 microsecond (in ms) all land in bucket `MIN_INDEX`.
+const MIN_INDEX: i16 = -353;
+
+/// Latency histogram in milliseconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LatencyHistogram {
+    bins: Vec<(i16, u32)>,
+    count: u64,
+}
+
+fn index_of(ms: f64) -> i16 {
+    if ms.is_nan() || ms <= 0.001 {
+        return MIN_INDEX;
+    }
+    let i = (ms.ln() / LN_GAMMA).ceil();
+    i.clamp(MIN_INDEX as f64, i16::MAX as f64) as i16
+}
+
+fn value_of(index: i16) -> f64 {
+    // The geometric midpoint of the bucket (gamma^(i-1), gamma^i].
+    ((index as f64 - 0.5) * LN_GAMMA).exp()
+}
+
+impl LatencyHistogram {
+    /// An empty histogram.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one observation in milliseconds.
+    pub fn record(&mut self, ms: f64) {
+        self.add(index_of(ms), 1);
+    }
+
+    fn add(&mut self, index: i16, n: u32) {
+        self.count += n as u64;
+        match self.bins.binary_search_by_key(&index, |b| b.0) {
+            Ok(pos) => self.bins[pos].1 = self.bins[pos].1.saturating_add(n),
+            Err(pos) => self.bins.insert(pos, (index, n)),
+        }
+    }
+
+    /// Number of observations.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Adds every observation of `other`.
+    pub fn merge(&mut self, other: &LatencyHistogram) {
+        if other.bins.is_empty() {
+            return;
+        }
+        if self.bins.is_empty() {
+            *self = other.clone();
+            return;
+        }
+        let mut out = Vec::with_capacity(self.bins.len() + other.bins.len());
+        let (mut a, mut b) = (self.bins.iter().peekable(), other.bins.iter().peekable());
+        loop {
+            match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.0 == y.0 => {
+                    out.push((x.0, x.1.saturating_add(y.1)));
+                    a.next();
+                    b.next();
+                }
+                (Some(x), Some(y)) if x.0 < y.0 => {
+                    out.push(**x);
+                    a.next();
+                }
+                (Some(_), Some(y)) => {
+                    out.push(**y);
+                    b.next();
+                }
+                (Some(x), None) => {
+                    out.push(**x);
+                    a.next();
+                }
+                (None, Some(y)) => {
+                    out.push(**y);
+                    b.next();
+                }
+                (None, None) => break,
+            }
+        }
+        self.bins = out;
+        self.count += other.count;
+    }
+
+    /// The value at quantile `q` (0..=1), or `None` when empty.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (self.count - 1) as f64).floor() as u64;
+        let mut seen = 0u64;
+        for &(i, n) in &self.bins {
+            seen += n as u64;
+            if seen > rank {
+                return Some(value_of(i));
+            }
+        }
+        self.bins.last().map(|b| value_of(b.0))
+    }
+
+    /// Share of observations above `ms`.
+    pub fn share_above(&self, ms: f64) -> f64 {
+        if self.count == 0 {
+            return 0.0;
+        }
+        let cut = index_of(ms);
+        let above: u64 = self
+            .bins
+            .iter()
+            .filter(|b| b.0 > cut)
+            .map(|b| b.1 as u64)
+            .sum();
+        above as f64 / self.count as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn quantiles_within_relative_error() {
+        let mut h = LatencyHistogram::new();
+        for i in 1..=1000 {
+            h.record(i as f64);
+        }
+        let p50 = h.quantile(0.5).unwrap();
+        let p99 = h.quantile(0.99).unwrap();
+        assert!((p50 - 500.0).abs() / 500.0 < 0.03, "p50 {p50}");
+        assert!((p99 - 990.0).abs() / 990.0 < 0.03, "p99 {p99}");
+        assert!(LatencyHistogram::new().quantile(0.5).is_none());
+        assert!((h.share_above(900.0) - 0.1).abs() < 0.05);
+    }
+
+    #[test]
+    fn odd_values_do_not_panic() {
+        let mut h = LatencyHistogram::new();
+        for v in [f64::NAN, -1.0, 0.0, f64::INFINITY, 1e300, f64::MIN_POSITIVE] {
+            h.record(v);
+        }
+        assert_eq!(h.count(), 6);
+        assert!(h.quantile(1.0).is_some());
+    }
+
+    proptest! {
+        #[test]
+        fn merge_is_associative_and_commutative(
+            a in proptest::collection::vec(0.01f64..100000.0, 0..50),
+            b in proptest::collection::vec(0.01f64..100000.0, 0..50),
+            c in proptest::collection::vec(0.01f64..100000.0, 0..50),
+        ) {
+            let make = |v: &[f64]| { let mut h = LatencyHistogram::new(); v.iter().for_each(|x| h.record(*x)); h };
+            let (ha, hb, hc) = (make(&a), make(&b), make(&c));
+            let mut ab_c = ha.clone(); ab_c.merge(&hb); ab_c.merge(&hc);
+            let mut bc = hb.clone(); bc.merge(&hc);
+            let mut a_bc = ha.clone(); a_bc.merge(&bc);
+            let mut c_ba = hc.clone(); c_ba.merge(&hb); c_ba.merge(&ha);
+            prop_assert_eq!(&ab_c, &a_bc);
+            prop_assert_eq!(&ab_c, &c_ba);
+            let all: Vec<f64> = a.iter().chain(&b).chain(&c).copied().collect();
+            prop_assert_eq!(&ab_c, &make(&all));
+        }
+    }
+}

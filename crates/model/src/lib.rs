@@ -1,0 +1,29 @@
+//! The evidence model shared by every apitriage crate.
+//!
+//! Readers turn bytes into the borrowed records of [`record`]; records flow straight into
+//! a [`Summary`], which is the seam between reading and reasoning: the engine's checks
+//! read only the Summary and its bounded exemplars, never raw records. That is what lets
+//! the same checks run on a 10 GB directory (per-thread Summaries that merge), a live
+//! stream or a database query. Nothing in this crate does I/O.
+
+pub mod capped;
+pub mod classify;
+pub mod exchange;
+pub mod histogram;
+pub mod intern;
+pub mod path;
+pub mod record;
+pub mod report;
+pub mod summary;
+pub mod time;
+
+pub use exchange::{Exchange, Header};
+pub use histogram::LatencyHistogram;
+pub use record::{
+    Change, ChangeKind, DownstreamKind, DownstreamRecord, LogRecord, MetricPoint, RequestRecord,
+    Severity, Source,
+};
+pub use report::{
+    BlastRadius, Culprit, Dimension, FirstSignal, Finding, InputStats, Report, Verdict,
+};
+pub use summary::Summary;

@@ -1,0 +1,76 @@
+//! Turning raw URL paths into route templates when the telemetry carries no `http.route`:
+//! identifier-like segments (numbers, UUIDs, hex, long tokens) become `{id}`, so that
+//! `/orders/7` and `/orders/8` count as one endpoint and cardinality stays bounded.
+
+/// Returns the route template of a raw path or URL (query string and scheme removed).
+pub fn normalize(path_or_url: &str) -> String {
+    let mut p = path_or_url;
+    if let Some(rest) = p.split_once("://").map(|x| x.1) {
+        p = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+    }
+    let p = p.split(['?', '#']).next().unwrap_or("");
+    if p.is_empty() {
+        return "/".to_string();
+    }
+    let mut out = String::with_capacity(p.len());
+    for (i, seg) in p.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if is_identifier(seg) {
+            out.push_str("{id}");
+        } else {
+            out.push_str(seg);
+        }
+    }
+    if out.len() > 1 && out.ends_with('/') {
+        out.pop();
+    }
+    out
+}
+
+fn is_identifier(seg: &str) -> bool {
+    if seg.is_empty() || seg.starts_with('{') {
+        return false;
+    }
+    let digits = seg.bytes().filter(|b| b.is_ascii_digit()).count();
+    if digits == seg.len() {
+        return true;
+    }
+    let hexish = seg
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit() || b == b'-' || b == b'_');
+    if hexish && seg.len() >= 8 && digits > 0 {
+        return true;
+    }
+    // Long opaque tokens (base64 ids, slugs with numbers) rarely name a route.
+    seg.len() >= 20 && digits > 0 || digits >= 3 && digits * 2 >= seg.len()
+}
+
+/// An endpoint key, `"POST /checkout"`.
+pub fn endpoint(method: &str, route: &str) -> String {
+    if method.is_empty() {
+        route.to_string()
+    } else {
+        format!("{} {}", method.to_ascii_uppercase(), route)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn identifiers_become_placeholders() {
+        assert_eq!(normalize("/orders/7"), "/orders/{id}");
+        assert_eq!(
+            normalize("/users/3fa85f64-5717-4562-b3fc-2c963f66afa6/cart?x=1"),
+            "/users/{id}/cart"
+        );
+        assert_eq!(normalize("https://api.example.com/v1/items/"), "/v1/items");
+        assert_eq!(normalize("/v1/checkout"), "/v1/checkout");
+        assert_eq!(normalize(""), "/");
+        assert_eq!(normalize("/health"), "/health");
+        assert_eq!(normalize("/orders/{orderId}"), "/orders/{orderId}");
+    }
+}
