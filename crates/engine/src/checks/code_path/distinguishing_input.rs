@@ -1,0 +1,45 @@
+//! The smallest distinguishing input: which cohort, role, tenant or client version
+//! separates the failing requests from the succeeding ones (a BubbleUp-style contrast of
+//! failures against the baseline).
+
+use super::super::{found, pct, Check, Cx, Outcome};
+use crate::blast::contrast;
+
+/// A dimension value that separates failures.
+pub struct DistinguishingInput;
+
+impl Check for DistinguishingInput {
+    fn id(&self) -> &'static str {
+        "code_path.distinguishing_input"
+    }
+
+    fn run(&self, cx: &Cx<'_>) -> Outcome {
+        let rows = contrast(cx);
+        if rows.is_empty() {
+            return Outcome::NotRun("request dimensions (user, cohort, role, tenant, client version)");
+        }
+        let mut out = Vec::new();
+        for d in rows.iter().take(3) {
+            let bucket = match d.name.as_str() {
+                "cohort" | "role" => "code_path",
+                "client_version" | "client_app" => "contract",
+                _ => continue,
+            };
+            if d.share_of_failures < 0.7 || d.share_of_baseline > 0.6 {
+                continue;
+            }
+            let mut f = found(
+                if bucket == "code_path" { self.id() } else { "contract.client_version_split" },
+                bucket,
+                0.45 * (d.share_of_failures - d.share_of_baseline).max(0.0) + 0.15,
+                format!("{} = {} carries {} of failures but {} of baseline traffic", d.name, d.value, pct(d.share_of_failures), pct(d.share_of_baseline)),
+                vec![],
+            );
+            if let Some(s) = &cx.inc.service {
+                f = f.blame(s.clone());
+            }
+            out.push(f);
+        }
+        Outcome::Ran(out)
+    }
+}

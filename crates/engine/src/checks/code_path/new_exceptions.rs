@@ -1,0 +1,73 @@
+//! The top exception signatures, grouped by type and endpoint, that are new since the
+//! baseline (or much more frequent). Signatures about timeouts, pools or DNS argue for
+//! other buckets and are left to their checks.
+
+use super::super::{found, Check, Cx, Outcome};
+use apitriage_model::classify::Signal;
+
+/// New exception signatures.
+pub struct NewExceptions;
+
+/// (service, signature stats, before per min, after count) of signatures new or surging.
+pub fn surging<'a>(cx: &'a Cx<'_>) -> Vec<(String, &'a apitriage_model::summary::SignatureStats, f64, u64)> {
+    let (bc, ic) = (cx.inc.baseline.coarse(), cx.inc.window.coarse());
+    let bmin = ((bc.1 - bc.0).max(1)) as f64;
+    let imin = ((ic.1 - ic.0).max(1)) as f64;
+    let mut out = Vec::new();
+    for ((svc, _), st) in cx.view.s.signatures.iter() {
+        let b: u64 = st.counts.range(bc.0..bc.1).map(|(_, n)| *n as u64).sum();
+        let a: u64 = st.counts.range(ic.0..ic.1).map(|(_, n)| *n as u64).sum();
+        if a >= 5 && (a as f64 / imin) > 5.0 * (b as f64 / bmin) + 0.2 {
+            out.push((cx.view.s.s(*svc).to_string(), st, b as f64 / bmin, a));
+        }
+    }
+    out.sort_by(|x, y| y.3.cmp(&x.3).then(x.0.cmp(&y.0)));
+    out
+}
+
+impl Check for NewExceptions {
+    fn id(&self) -> &'static str {
+        "code_path.new_exception_signature"
+    }
+
+    fn run(&self, cx: &Cx<'_>) -> Outcome {
+        if cx.view.s.signatures.is_empty() {
+            return Outcome::NotRun("error logs or span exception events");
+        }
+        let mut out = Vec::new();
+        for (svc, st, before, n) in surging(cx) {
+            let bucket = match st.signal {
+                Some(Signal::NullDeref | Signal::RouteNotFound | Signal::Config | Signal::Permission) | None => "code_path",
+                Some(Signal::Validation | Signal::Deserialization) => "contract",
+                _ => continue,
+            };
+            let mut eps: Vec<(&String, &u32)> = st.endpoints.iter().collect();
+            eps.sort_by(|a, b| b.1.cmp(a.1));
+            let mut ev = vec![format!("{} in the incident window, {:.1}/min in the baseline", n, before)];
+            if let Some((e, c)) = eps.first() {
+                ev.push(format!("mostly on {e} ({c})"));
+            }
+            if let Some((v, _)) = st.versions.iter().max_by_key(|x| x.1) {
+                ev.push(format!("release {v}"));
+            }
+            ev.push(format!("first: {}", st.example));
+            let new = before == 0.0;
+            let strength = if bucket == "code_path" { if new { 0.75 } else { 0.5 } } else if new { 0.55 } else { 0.4 };
+            let title = if st.exception_type.is_empty() { st.example.clone() } else { st.exception_type.clone() };
+            out.push(
+                found(
+                    if bucket == "code_path" { self.id() } else { "contract.validation_errors" },
+                    bucket,
+                    strength,
+                    format!("{} {} in {}", if new { "new" } else { "surging" }, title, svc),
+                    ev,
+                )
+                .blame(svc),
+            );
+            if out.len() >= 3 {
+                break;
+            }
+        }
+        Outcome::Ran(out)
+    }
+}

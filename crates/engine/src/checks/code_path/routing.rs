@@ -1,0 +1,41 @@
+//! Routing and environment: a route that served before now answers 404, or the logs say
+//! no handler matched.
+
+use super::super::{found, pct, Check, Cx, Outcome};
+
+/// 404 on a route that used to work.
+pub struct Routing;
+
+impl Check for Routing {
+    fn id(&self) -> &'static str {
+        "code_path.route_not_found"
+    }
+
+    fn run(&self, cx: &Cx<'_>) -> Outcome {
+        if cx.view.endpoints.is_empty() {
+            return Outcome::NotRun("request records with status codes");
+        }
+        let mut out = Vec::new();
+        for (svc, ep) in cx.view.endpoints.keys() {
+            let b = cx.view.endpoint(svc, ep, cx.inc.baseline);
+            let a = cx.view.endpoint(svc, ep, cx.inc.window);
+            let (rb, ra) = (b.status_rate(404) + b.status_rate(405), a.status_rate(404) + a.status_rate(405));
+            let ok_before = b.total > 20 && rb < 0.3;
+            if ok_before && a.total >= 10 && ra - rb >= 0.3 {
+                out.push(
+                    found(
+                        self.id(),
+                        "code_path",
+                        (0.4 + ra - rb).min(0.85),
+                        format!("{ep} on {svc} now answers 404/405: {} → {}", pct(rb), pct(ra)),
+                        vec![format!("{} requests in the incident window", a.total)],
+                    )
+                    .blame(svc.clone()),
+                );
+            }
+        }
+        out.sort_by(|a, b| b.finding.strength.total_cmp(&a.finding.strength));
+        out.truncate(2);
+        Outcome::Ran(out)
+    }
+}

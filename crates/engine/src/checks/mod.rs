@@ -1,0 +1,114 @@
+//! The runbook's checks, one file each in a folder per bucket. Each check says what
+//! data it needs, runs when that data is present, and otherwise reports that it could
+//! not run. Adding a check is one file and one line in its bucket's list.
+
+use crate::facts::Facts;
+use crate::incident::Incident;
+use crate::view::View;
+
+pub mod capacity;
+pub mod code_path;
+pub mod contract;
+pub mod dependency;
+pub mod general;
+
+/// Everything a check may read.
+pub struct Cx<'a> {
+    /// The indexed Summary.
+    pub view: &'a View<'a>,
+    /// The incident.
+    pub inc: &'a Incident,
+    /// Shared facts.
+    pub facts: &'a Facts,
+}
+
+/// A finding plus what it says about the culprit (not rendered directly).
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The finding.
+    pub finding: apitriage_model::Finding,
+    /// The service this finding blames, if any.
+    pub culprit_service: Option<String>,
+    /// The dependency this finding blames, if any.
+    pub culprit_dependency: Option<String>,
+}
+
+/// What a check produced.
+pub enum Outcome {
+    /// It ran; zero or more findings.
+    Ran(Vec<Found>),
+    /// It could not run: what data would let it.
+    NotRun(&'static str),
+}
+
+/// One check.
+pub trait Check: Sync {
+    /// Stable id, `bucket.name`.
+    fn id(&self) -> &'static str;
+    /// Runs the check.
+    fn run(&self, cx: &Cx<'_>) -> Outcome;
+}
+
+/// Builds a finding.
+pub fn found(check: &str, bucket: &str, strength: f64, summary: String, evidence: Vec<String>) -> Found {
+    Found {
+        finding: apitriage_model::Finding {
+            check: check.to_string(),
+            bucket: bucket.to_string(),
+            strength: (strength.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,
+            summary,
+            evidence,
+        },
+        culprit_service: None,
+        culprit_dependency: None,
+    }
+}
+
+impl Found {
+    /// Names the service at fault.
+    pub fn blame(mut self, service: impl Into<String>) -> Self {
+        self.culprit_service = Some(service.into());
+        self
+    }
+    /// Names the failing dependency.
+    pub fn blame_dependency(mut self, dep: impl Into<String>) -> Self {
+        let d = dep.into();
+        self.culprit_service = Some(d.clone());
+        self.culprit_dependency = Some(d);
+        self
+    }
+}
+
+/// Every check, bucket by bucket.
+pub fn all() -> Vec<&'static dyn Check> {
+    let mut v: Vec<&'static dyn Check> = Vec::new();
+    v.extend_from_slice(contract::CHECKS);
+    v.extend_from_slice(dependency::CHECKS);
+    v.extend_from_slice(capacity::CHECKS);
+    v.extend_from_slice(code_path::CHECKS);
+    v.extend_from_slice(general::CHECKS);
+    v
+}
+
+/// Formats milliseconds for people: `180 ms`, `2.4 s`.
+pub fn ms(v: f64) -> String {
+    if v >= 1000.0 {
+        format!("{:.1} s", v / 1000.0)
+    } else if v >= 10.0 {
+        format!("{:.0} ms", v)
+    } else {
+        format!("{:.1} ms", v)
+    }
+}
+
+/// Formats a share as a percentage: `41%`, `0.3%`.
+pub fn pct(v: f64) -> String {
+    let p = v * 100.0;
+    if p >= 10.0 || p == 0.0 {
+        format!("{:.0}%", p)
+    } else if p >= 1.0 {
+        format!("{:.1}%", p)
+    } else {
+        format!("{:.2}%", p)
+    }
+}

@@ -1,0 +1,179 @@
+//! Facts several checks share, computed once per triage: changes near the onset
+//! (explicit and inferred from new releases), per-service and per-downstream
+//! comparisons of the incident window with the baseline.
+
+use crate::incident::Incident;
+use crate::view::{DownStats, ReqStats, View};
+use apitriage_model::record::{Change, ChangeKind};
+use apitriage_model::time::{Nanos, SECOND};
+use std::collections::BTreeMap;
+
+/// How long before the onset a change counts as related (the runbook's 1-2 h).
+pub const CHANGE_LOOKBACK: Nanos = 2 * 3600 * SECOND;
+
+/// Baseline versus incident for one thing.
+#[derive(Debug, Clone, Default)]
+pub struct Delta<T> {
+    /// Before the onset.
+    pub before: T,
+    /// After the onset.
+    pub after: T,
+}
+
+/// A downstream's change at the onset.
+#[derive(Debug, Clone, Default)]
+pub struct DownDelta {
+    /// Calling service.
+    pub caller: String,
+    /// Downstream name.
+    pub downstream: String,
+    /// Stats.
+    pub d: Delta<DownStats>,
+    /// Calls per caller request, before and after (load on the downstream).
+    pub calls_per_request: (f64, f64),
+    /// Strength of the change (0..1).
+    pub strength: f64,
+}
+
+/// Shared facts.
+pub struct Facts {
+    /// Changes (explicit and inferred), sorted by time.
+    pub changes: Vec<Change>,
+    /// Changes within [onset - 2 h, onset + 2 min].
+    pub near: Vec<Change>,
+    /// Per service: requests before and after.
+    pub services: BTreeMap<String, Delta<ReqStats>>,
+    /// Focus endpoint before and after.
+    pub focus: Delta<ReqStats>,
+    /// Downstream changes, strongest first.
+    pub downstreams: Vec<DownDelta>,
+    /// Services that appear as a downstream and also serve requests.
+    pub internal: Vec<String>,
+    /// Request rate ratio after/before over all services.
+    pub traffic_ratio: f64,
+}
+
+fn per_second(n: u64, secs: f64) -> f64 {
+    if secs <= 0.0 {
+        0.0
+    } else {
+        n as f64 / secs
+    }
+}
+
+/// Deploys inferred from a new `service.version` appearing part way through the data.
+pub fn inferred_deploys(view: &View<'_>) -> Vec<Change> {
+    let s = view.s;
+    let mut per_service: BTreeMap<String, Vec<(Nanos, String, u64)>> = BTreeMap::new();
+    for ((svc, ver), seen) in &s.versions {
+        per_service
+            .entry(s.s(*svc).to_string())
+            .or_default()
+            .push((seen.first, s.s(*ver).to_string(), seen.count));
+    }
+    let start = s.min_time.unwrap_or(0);
+    let mut out = Vec::new();
+    for (svc, mut versions) in per_service {
+        if versions.len() < 2 {
+            continue;
+        }
+        versions.sort();
+        for (first, ver, count) in versions.into_iter().skip(1) {
+            if first > start + 60 * SECOND && count >= 5 {
+                out.push(Change {
+                    time: first,
+                    kind: ChangeKind::Deploy,
+                    service: svc.clone(),
+                    version: Some(ver),
+                    description: Some("first seen in telemetry".into()),
+                    inferred: true,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl Facts {
+    /// Computes the facts for an incident.
+    pub fn new(view: &View<'_>, inc: &Incident) -> Facts {
+        let mut changes: Vec<Change> = view.s.changes.clone();
+        for c in inferred_deploys(view) {
+            // An explicit deploy of the same service within 10 minutes wins.
+            let dup = changes.iter().any(|e| {
+                e.service == c.service && e.kind == ChangeKind::Deploy && (e.time - c.time).abs() < 600 * SECOND
+            });
+            if !dup {
+                changes.push(c);
+            }
+        }
+        changes.sort_by(|a, b| (a.time, &a.service).cmp(&(b.time, &b.service)));
+        let near: Vec<Change> = changes
+            .iter()
+            .filter(|c| c.time >= inc.onset - CHANGE_LOOKBACK && c.time <= inc.onset + 120 * SECOND)
+            .cloned()
+            .collect();
+        let (bw, iw) = (inc.baseline, inc.window);
+        let mut services = BTreeMap::new();
+        for svc in view.services() {
+            let before = view.requests(bw, |s, _| s == svc);
+            let after = view.requests(iw, |s, _| s == svc);
+            if before.total + after.total > 0 {
+                services.insert(svc, Delta { before, after });
+            }
+        }
+        let focus = match (&inc.service, &inc.endpoint) {
+            (Some(s), Some(e)) => Delta { before: view.endpoint(s, e, bw), after: view.endpoint(s, e, iw) },
+            _ => Delta { before: view.requests(bw, |_, _| true), after: view.requests(iw, |_, _| true) },
+        };
+        let mut downstreams = Vec::new();
+        for (caller, ds) in view.downstreams.keys() {
+            let before = view.downstream(caller, ds, bw);
+            let after = view.downstream(caller, ds, iw);
+            if after.calls < 5 || before.calls < 5 {
+                continue;
+            }
+            let caller_reqs = services.get(caller);
+            let cpr = |calls: u64, reqs: u64| if reqs == 0 { 0.0 } else { calls as f64 / reqs as f64 };
+            let calls_per_request = caller_reqs
+                .map(|d: &Delta<ReqStats>| (cpr(before.calls, d.before.total), cpr(after.calls, d.after.total)))
+                .unwrap_or((0.0, 0.0));
+            let err_jump = after.error_rate() - before.error_rate();
+            let lat_ratio = match (before.latency.quantile(0.95), after.latency.quantile(0.95)) {
+                (Some(a), Some(b)) if a > 0.0 => b / a,
+                _ => 1.0,
+            };
+            let err_s = (err_jump / 0.3).clamp(0.0, 1.0);
+            let lat_s = ((lat_ratio - 1.5) / 3.0).clamp(0.0, 1.0);
+            let strength = err_s.max(lat_s);
+            downstreams.push(DownDelta {
+                caller: caller.clone(),
+                downstream: ds.clone(),
+                d: Delta { before, after },
+                calls_per_request,
+                strength,
+            });
+        }
+        downstreams.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.downstream.cmp(&b.downstream)));
+        let served: std::collections::BTreeSet<&String> = services.keys().collect();
+        let mut internal: Vec<String> = view
+            .downstream_names()
+            .into_iter()
+            .filter(|d| served.contains(d))
+            .collect();
+        internal.sort();
+        let all_before: u64 = services.values().map(|d| d.before.total).sum();
+        let all_after: u64 = services.values().map(|d| d.after.total).sum();
+        let traffic_ratio = {
+            let b = per_second(all_before, bw.seconds());
+            let a = per_second(all_after, iw.seconds());
+            if b > 0.0 { a / b } else { 1.0 }
+        };
+        Facts { changes, near, services, focus, downstreams, internal, traffic_ratio }
+    }
+
+    /// The latest change of `service` before the onset within the lookback, if any.
+    pub fn change_of(&self, service: &str) -> Option<&Change> {
+        self.near.iter().rev().find(|c| c.service == service)
+    }
+}

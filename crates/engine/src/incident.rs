@@ -1,0 +1,247 @@
+//! Finding the incident: the onset, an incident window after it, a baseline window
+//! before it, and the focus endpoint.
+//!
+//! Onset detection is a mean-shift change point on each endpoint's error rates (5xx,
+//! 4xx) and tail latency: for every candidate bucket t, the window after t is compared
+//! with everything before it (up to the baseline limit) — a binomial z-score for rates,
+//! a log ratio for the p95. The endpoint with the strongest shift is the focus, and its
+//! best t is the onset, moved earlier to where the shift first reached half its
+//! strength (tails usually lift before errors do). With `--at`, the onset is the
+//! strongest shift in the hour before the failing example, or `--at` itself.
+
+use crate::view::{View, Window};
+use apitriage_model::histogram::LatencyHistogram;
+use apitriage_model::summary::{RequestCell, BUCKET};
+use apitriage_model::time::Nanos;
+
+/// Buckets after a candidate onset that are compared with the baseline (5 min).
+pub const AFTER: i64 = 30;
+/// A score at which a shift counts as an incident.
+pub const SIGNIFICANT: f64 = 6.0;
+
+/// The incident the checks reason about.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    /// Onset time.
+    pub onset: Nanos,
+    /// Incident window.
+    pub window: Window,
+    /// Baseline window.
+    pub baseline: Window,
+    /// Focus service.
+    pub service: Option<String>,
+    /// Focus endpoint.
+    pub endpoint: Option<String>,
+    /// How it was found: `at`, `change_point`, or `none`.
+    pub source: &'static str,
+    /// Strength of the shift at the onset.
+    pub score: f64,
+    /// Which measure shifted most: `server_errors`, `client_errors`, `latency`.
+    pub measure: &'static str,
+}
+
+/// Dense per-bucket series of one endpoint.
+pub struct Dense {
+    /// First bucket.
+    pub b0: i64,
+    /// Requests per bucket.
+    pub tot: Vec<f64>,
+    /// 5xx per bucket.
+    pub e5: Vec<f64>,
+    /// 4xx per bucket.
+    pub e4: Vec<f64>,
+    /// Latency histogram per bucket.
+    pub lat: Vec<LatencyHistogram>,
+}
+
+impl Dense {
+    /// Builds the dense series over `range`.
+    pub fn new(cells: &[(i64, &RequestCell)], range: Window) -> Dense {
+        let n = (range.end - range.start).max(0) as usize;
+        let mut d = Dense {
+            b0: range.start,
+            tot: vec![0.0; n],
+            e5: vec![0.0; n],
+            e4: vec![0.0; n],
+            lat: vec![LatencyHistogram::new(); n],
+        };
+        for (b, c) in cells {
+            let i = (b - range.start) as usize;
+            if i < n {
+                d.tot[i] += c.total() as f64;
+                d.e5[i] += c.server_errors() as f64;
+                d.e4[i] += c.client_errors() as f64;
+                d.lat[i].merge(&c.latency);
+            }
+        }
+        d
+    }
+}
+
+fn prefix(v: &[f64]) -> Vec<f64> {
+    let mut p = Vec::with_capacity(v.len() + 1);
+    p.push(0.0);
+    for x in v {
+        p.push(p.last().copied().unwrap_or(0.0) + x);
+    }
+    p
+}
+
+/// Binomial z-score of a rate increase from `before` to `after`.
+pub fn rate_z(bad_before: f64, tot_before: f64, bad_after: f64, tot_after: f64) -> f64 {
+    if tot_after < 5.0 || tot_before < 5.0 {
+        return 0.0;
+    }
+    let p0 = (bad_before + 0.5) / (tot_before + 1.0);
+    let p1 = bad_after / tot_after;
+    if p1 - p0 < 0.02 || p1 < 2.0 * p0 {
+        return 0.0;
+    }
+    (p1 - p0) / (p0 * (1.0 - p0) / tot_after).sqrt().max(1e-9)
+}
+
+/// Score of a tail-latency increase: 10 × ln(p95 after / p95 before) when it at least
+/// doubled... scaled so that a 1.5× rise scores about the significance level.
+pub fn latency_score(before: &LatencyHistogram, after: &LatencyHistogram) -> f64 {
+    if before.count() < 20 || after.count() < 10 {
+        return 0.0;
+    }
+    let (Some(a), Some(b)) = (before.quantile(0.95), after.quantile(0.95)) else {
+        return 0.0;
+    };
+    let r = b / a.max(0.001);
+    if r < 1.3 || b - a < 20.0 {
+        return 0.0;
+    }
+    15.0 * r.ln()
+}
+
+/// The best shift of one endpoint within `[lo, hi)`: (bucket, score, measure).
+pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f64, &'static str) {
+    let n = d.tot.len() as i64;
+    let (pt, p5, p4) = (prefix(&d.tot), prefix(&d.e5), prefix(&d.e4));
+    let lo_i = (lo - d.b0).max(6);
+    let hi_i = (hi - d.b0).min(n);
+    if hi_i <= lo_i {
+        return (lo, 0.0, "none");
+    }
+    let span = hi_i - lo_i;
+    let stride = (span / 300).max(1);
+    let score_at = |t: i64| -> (f64, &'static str) {
+        let a = (t - baseline_buckets).max(0) as usize;
+        let t_u = t as usize;
+        let e = (t + AFTER).min(n) as usize;
+        let tb = pt[t_u] - pt[a];
+        let ta = pt[e] - pt[t_u];
+        let z5 = rate_z(p5[t_u] - p5[a], tb, p5[e] - p5[t_u], ta);
+        let z4 = rate_z(p4[t_u] - p4[a], tb, p4[e] - p4[t_u], ta);
+        let mut best = (z5, "server_errors");
+        if z4 > best.0 {
+            best = (z4, "client_errors");
+        }
+        if stride == 1 || t % stride == 0 {
+            let mut hb = LatencyHistogram::new();
+            // The baseline tail: at most the last 360 buckets (1 h) before t, for speed.
+            for h in &d.lat[a.max(t_u.saturating_sub(360))..t_u] {
+                hb.merge(h);
+            }
+            let mut ha = LatencyHistogram::new();
+            for h in &d.lat[t_u..e] {
+                ha.merge(h);
+            }
+            let zl = latency_score(&hb, &ha);
+            if zl > best.0 {
+                best = (zl, "latency");
+            }
+        }
+        best
+    };
+    let mut best = (lo_i, 0.0, "none");
+    let mut t = lo_i;
+    while t < hi_i {
+        let (s, m) = score_at(t);
+        if s > best.1 {
+            best = (t, s, m);
+        }
+        t += stride;
+    }
+    if stride > 1 {
+        for t in (best.0 - stride).max(lo_i)..(best.0 + stride).min(hi_i) {
+            let (s, m) = score_at(t);
+            if s > best.1 {
+                best = (t, s, m);
+            }
+        }
+    }
+    // Move earlier while the shift is already at least half as strong: the true start.
+    let mut onset = best.0;
+    let mut t = best.0 - 1;
+    while t >= lo_i && t >= best.0 - AFTER {
+        let (s, _) = score_at(t);
+        if s >= best.1 * 0.5 && s >= SIGNIFICANT {
+            onset = t;
+        }
+        t -= 1;
+    }
+    (onset + d.b0, best.1, best.2)
+}
+
+/// Finds the incident.
+pub fn find(view: &View<'_>) -> Incident {
+    let range = view.range;
+    let opts = view.opts;
+    let baseline_buckets = opts.baseline.map(|b| (b / BUCKET).max(6)).unwrap_or(24 * 360);
+    let (lo, hi) = match opts.at {
+        Some(at) => {
+            let b = at.div_euclid(BUCKET);
+            (b - 360, b + 6)
+        }
+        None => (range.start, range.end),
+    };
+    let focus_filter = opts.endpoint.as_deref();
+    let mut best: Option<(String, String, i64, f64, &'static str, f64)> = None;
+    for ((svc, ep), cells) in &view.endpoints {
+        if let Some(f) = focus_filter {
+            if !ep.eq_ignore_ascii_case(f) {
+                continue;
+            }
+        }
+        let volume: f64 = cells.iter().map(|(_, c)| c.total() as f64).sum();
+        if volume < 30.0 {
+            continue;
+        }
+        let d = Dense::new(cells, range);
+        let (b, score, measure) = best_shift(&d, lo, hi, baseline_buckets);
+        // Prefer the endpoint users call (more volume) when shifts are alike.
+        let rank = score * (1.0 + 0.05 * volume.ln());
+        if best.as_ref().is_none_or(|x| rank > x.5) {
+            best = Some((svc.clone(), ep.clone(), b, score, measure, rank));
+        }
+    }
+    let (service, endpoint, onset_b, score, measure) = match best {
+        Some((s, e, b, sc, m, _)) => (Some(s), Some(e), b, sc, m),
+        None => (None, None, range.start + (range.end - range.start) / 2, 0.0, "none"),
+    };
+    let significant = score >= SIGNIFICANT;
+    let (onset_b, source) = match (opts.at, significant) {
+        (_, true) => (onset_b, if opts.at.is_some() { "at" } else { "change_point" }),
+        (Some(at), false) => (at.div_euclid(BUCKET), "at"),
+        (None, false) => (onset_b, "none"),
+    };
+    let win_len = (view.opts.settings.incident_window_s as i64 * 1_000_000_000 / BUCKET).max(6);
+    let window = Window { start: onset_b, end: (onset_b + win_len).min(range.end.max(onset_b + 1)) };
+    let baseline = Window {
+        start: (onset_b - baseline_buckets).max(range.start),
+        end: onset_b,
+    };
+    Incident {
+        onset: onset_b * BUCKET,
+        window,
+        baseline,
+        service,
+        endpoint,
+        source,
+        score,
+        measure,
+    }
+}

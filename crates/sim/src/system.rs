@@ -1,0 +1,1210 @@
+//! The seeded system: topology, names and the population that uses it.
+//!
+//! A seed picks a business domain and a company, splits the eleven service roles over
+//! 2 to 11 internal services (roles that share a service call each other in-process),
+//! names everything from the domain's pools, and wires each public endpoint to a call
+//! tree: edge → owner service → its database, cache, other services and third parties.
+//! It also picks the population (regions, client apps and versions, tenants, cohorts,
+//! roles, users) and the bundle's formats (which access log, which metrics format,
+//! current or older semantic conventions). The topology depends on the seed only, not
+//! on the scenario, so the same seed gives the same system under every scenario and a
+//! classifier cannot learn names instead of evidence.
+
+use crate::domains::{self, table, DomainDef, EpKind, ExtKind, Role, DOMAINS};
+use crate::random::{self as r, SimRng};
+
+/// Implementation language of a service (decides stack traces, error texts, metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lang {
+    Java,
+    Go,
+}
+
+/// One deployable service.
+#[derive(Debug, Clone)]
+pub(crate) struct Service {
+    pub name: String,
+    pub lang: Lang,
+    /// Java package root (`com.acme.orders`) or Go module path.
+    pub pkg: String,
+    pub roles: Vec<Role>,
+    pub edge: bool,
+    /// Version running when the bundle starts.
+    pub version: String,
+    /// The release before it (the old OpenAPI document).
+    pub prev_version: String,
+    pub port: u16,
+    /// Pods per region.
+    pub pods: usize,
+    pub pool_max: u32,
+    pub pool_timeout_ms: i64,
+    pub threads_max: u32,
+    pub heap_max_mb: f64,
+    /// Utilisation of the connection pool, worker threads and CPU at mean load.
+    pub base_pool: f64,
+    pub base_threads: f64,
+    pub base_cpu: f64,
+}
+
+/// What an operation is (the public endpoint it serves, or an internal helper).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OpKind {
+    /// The edge's route for a public endpoint.
+    Edge(EpKind),
+    /// The owner service's handler for a public endpoint.
+    Owner(EpKind),
+    ItemsBatch,
+    PriceQuote,
+    Reserve,
+    Charge,
+    Notify,
+    Introspect,
+}
+
+/// An expected business error an operation returns at a steady rate.
+#[derive(Debug, Clone)]
+pub(crate) struct Biz {
+    pub status: u16,
+    pub rate: f64,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// One step of an operation's handler.
+#[derive(Debug, Clone)]
+pub(crate) enum Step {
+    /// An HTTP call to another operation (in-process when it is on the same service).
+    Call {
+        op: usize,
+        timeout_ms: i64,
+        retries: u8,
+    },
+    /// A SQL statement.
+    Db {
+        db: usize,
+        verb: &'static str,
+        table: &'static str,
+        write: bool,
+        median_ms: f64,
+    },
+    /// A cache read; on a miss (or, when `fallback`, an error) `miss` runs.
+    Cache {
+        cache: usize,
+        key: &'static str,
+        hit: f64,
+        miss: Box<Step>,
+        fallback: bool,
+    },
+    /// An HTTP call to a third party.
+    External {
+        ext: usize,
+        method: &'static str,
+        path: &'static str,
+        timeout_ms: i64,
+        retries: u8,
+        fail_open: bool,
+    },
+    /// In-process work worth a span.
+    Work { name: String, median_ms: f64 },
+}
+
+/// One server-side operation (a route on a service).
+#[derive(Debug, Clone)]
+pub(crate) struct Op {
+    pub kind: OpKind,
+    pub service: usize,
+    pub role: Option<Role>,
+    pub method: &'static str,
+    pub route: String,
+    pub steps: Vec<Step>,
+    pub biz: Option<Biz>,
+    /// Handler class (Java) or handler type (Go), and method.
+    pub class: String,
+    pub func: String,
+    /// Median in-handler work, ms.
+    pub work_ms: f64,
+}
+
+/// A public endpoint as users see it.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    pub kind: EpKind,
+    pub method: &'static str,
+    pub route: String,
+    pub edge_op: usize,
+    pub owner_op: Option<usize>,
+    pub weight: f64,
+}
+
+impl Endpoint {
+    /// `"METHOD /route"`.
+    pub(crate) fn label(&self) -> String {
+        format!("{} {}", self.method, self.route)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Database {
+    pub host: String,
+    pub namespace: String,
+    pub median_ms: f64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CacheCluster {
+    pub host: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct External {
+    pub kind: ExtKind,
+    pub peer: String,
+    pub host: String,
+    pub median_ms: f64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Region {
+    pub name: &'static str,
+    pub weight: f64,
+    pub ip: [u8; 2],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClientKind {
+    Ios,
+    Android,
+    Web,
+    Partner,
+}
+
+/// A client application build (what `user_agent.original` says).
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    pub kind: ClientKind,
+    pub ua: String,
+    /// App version for native apps and SDKs.
+    pub version: Option<String>,
+    /// Whether this build is older than the current release of its app.
+    pub old: bool,
+    pub weight: f64,
+}
+
+/// One end user.
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub id: String,
+    pub tenant: usize,
+    pub region: usize,
+    pub client: usize,
+    pub cohort: usize,
+    pub role: usize,
+    pub ip: [u8; 4],
+    pub key: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AccessFormat {
+    Alb,
+    Nginx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MetricsFormat {
+    PromJson,
+    PromText,
+    Otlp,
+}
+
+/// Which files the bundle has and how they are spelled.
+#[derive(Debug, Clone)]
+pub(crate) struct Formats {
+    pub access: AccessFormat,
+    pub metrics: MetricsFormat,
+    pub metrics_step_s: i64,
+    pub old_semconv: bool,
+    pub spec_json: bool,
+    pub spec_both: bool,
+    pub openapi_31: bool,
+    pub changes_file: bool,
+    /// Trace ids in the AWS X-Ray form (first 8 hex digits are the epoch second).
+    pub xray_ids: bool,
+    pub sample_rate: f64,
+}
+
+/// The whole seeded system.
+#[derive(Debug, Clone)]
+pub(crate) struct System {
+    pub domain: &'static DomainDef,
+    pub company: &'static str,
+    pub api_host: String,
+    pub env: &'static str,
+    pub namespace: String,
+    pub services: Vec<Service>,
+    pub role_service: [usize; 11],
+    pub ops: Vec<Op>,
+    pub endpoints: Vec<Endpoint>,
+    pub dbs: Vec<Database>,
+    pub cache: CacheCluster,
+    pub externals: Vec<External>,
+    pub regions: Vec<Region>,
+    pub clients: Vec<Client>,
+    pub tenants: Vec<&'static str>,
+    pub users: Vec<User>,
+    pub user_cdf: Vec<f64>,
+    pub formats: Formats,
+    /// Mean requests per second at the edge at scale 1.
+    pub base_rps: f64,
+}
+
+impl System {
+    pub(crate) fn edge(&self) -> usize {
+        0
+    }
+
+    pub(crate) fn service_of(&self, role: Role) -> usize {
+        self.role_service[role.index()]
+    }
+
+    pub(crate) fn endpoint(&self, kind: EpKind) -> usize {
+        self.endpoints
+            .iter()
+            .position(|e| e.kind == kind)
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn op_of(&self, kind: OpKind) -> usize {
+        self.ops.iter().position(|o| o.kind == kind).unwrap_or(0)
+    }
+
+    pub(crate) fn owner_op(&self, kind: EpKind) -> usize {
+        self.op_of(OpKind::Owner(kind))
+    }
+
+    pub(crate) fn external(&self, kind: ExtKind) -> usize {
+        self.externals
+            .iter()
+            .position(|e| e.kind == kind)
+            .unwrap_or(0)
+    }
+
+    /// The database a role's operations use.
+    pub(crate) fn db_of(&self, role: Role) -> usize {
+        domains::db_group(role)
+    }
+
+    /// Whether any step of `op` (recursively, through in-process calls) uses `db`.
+    pub(crate) fn service_uses_db(&self, svc: usize, db: usize) -> bool {
+        self.ops
+            .iter()
+            .filter(|o| o.service == svc)
+            .any(|o| o.steps.iter().any(|s| step_uses_db(s, db)))
+    }
+
+    /// Whether `svc` has any operation that touches a database.
+    pub(crate) fn service_has_db(&self, svc: usize) -> bool {
+        (0..self.dbs.len()).any(|d| self.service_uses_db(svc, d))
+    }
+
+    /// Whether `svc` calls the third party `ext` directly.
+    pub(crate) fn service_uses_external(&self, svc: usize, ext: usize) -> bool {
+        self.ops.iter().filter(|o| o.service == svc).any(|o| {
+            o.steps.iter().any(|s| match s {
+                Step::External { ext: e, .. } => *e == ext,
+                Step::Cache { miss, .. } => matches!(**miss, Step::External { ext: e, .. } if e == ext),
+                _ => false,
+            })
+        })
+    }
+
+    /// Whether `svc` reads the cache.
+    pub(crate) fn service_uses_cache(&self, svc: usize) -> bool {
+        self.ops
+            .iter()
+            .filter(|o| o.service == svc)
+            .any(|o| o.steps.iter().any(|s| matches!(s, Step::Cache { .. })))
+    }
+
+    /// Every service an endpoint's requests pass through (edge first).
+    pub(crate) fn services_of_endpoint(&self, ep: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.collect_services(self.endpoints[ep].edge_op, &mut out);
+        out
+    }
+
+    fn collect_services(&self, op: usize, out: &mut Vec<usize>) {
+        let svc = self.ops[op].service;
+        if !out.contains(&svc) {
+            out.push(svc);
+        }
+        for step in &self.ops[op].steps {
+            if let Step::Call { op: callee, .. } = step {
+                self.collect_services(*callee, out);
+            }
+        }
+    }
+
+    /// Whether an endpoint's call tree reaches operation `op`.
+    pub(crate) fn endpoint_reaches_op(&self, ep: usize, op: usize) -> bool {
+        self.op_reaches(self.endpoints[ep].edge_op, op)
+    }
+
+    fn op_reaches(&self, from: usize, target: usize) -> bool {
+        if from == target {
+            return true;
+        }
+        self.ops[from].steps.iter().any(|s| match s {
+            Step::Call { op, .. } => self.op_reaches(*op, target),
+            _ => false,
+        })
+    }
+
+    /// Whether an endpoint's call tree reaches a third party.
+    pub(crate) fn endpoint_reaches_external(&self, ep: usize, ext: usize) -> bool {
+        self.ops
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.steps.iter().any(|s| step_uses_external(s, ext)))
+            .any(|(i, _)| self.endpoint_reaches_op(ep, i))
+    }
+
+    /// The first (caller op, callee op) pair where `caller` calls `callee` over the
+    /// network and neither is the edge, for a callee on `producer_roles`.
+    pub(crate) fn cross_service_call(&self, callee_kind: OpKind) -> Option<(usize, usize)> {
+        let callee = self.op_of(callee_kind);
+        self.ops.iter().enumerate().find_map(|(i, o)| {
+            if self.services[o.service].edge {
+                return None;
+            }
+            let calls = o
+                .steps
+                .iter()
+                .any(|s| matches!(s, Step::Call { op, .. } if *op == callee));
+            (calls && self.ops[callee].service != o.service).then_some((i, callee))
+        })
+    }
+
+    /// The public base URL.
+    pub(crate) fn base_url(&self) -> String {
+        format!("https://{}", self.api_host)
+    }
+}
+
+fn step_uses_db(step: &Step, db: usize) -> bool {
+    match step {
+        Step::Db { db: d, .. } => *d == db,
+        Step::Cache { miss, .. } => step_uses_db(miss, db),
+        _ => false,
+    }
+}
+
+fn step_uses_external(step: &Step, ext: usize) -> bool {
+    match step {
+        Step::External { ext: e, .. } => *e == ext,
+        Step::Cache { miss, .. } => step_uses_external(miss, ext),
+        _ => false,
+    }
+}
+
+/// Capitalises the first letter.
+pub(crate) fn cap(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn semver(rng: &mut SimRng) -> (u32, u32, u32) {
+    (
+        r::int(rng, 1, 6) as u32,
+        r::int(rng, 2, 40) as u32,
+        r::int(rng, 0, 9) as u32,
+    )
+}
+
+/// Builds the system for `seed`; `volume` (scale × volume factor) sizes the user pool.
+pub(crate) fn build(seed: u64, volume: f64) -> System {
+    let mut rng = r::stream(seed, "system");
+    let domain = &DOMAINS[r::index(&mut rng, DOMAINS.len())];
+    let company = *r::pick(&mut rng, domains::COMPANIES);
+    let brand = *r::pick(&mut rng, domain.brand_words);
+    let api_host = format!("api.{company}{brand}.example");
+    let env = *r::pick(&mut rng, domains::ENVIRONMENTS);
+    let namespace = r::pick(&mut rng, domains::NAMESPACES).replace("{key}", domain.key);
+
+    // Services: the edge, then 2..=11 internal services over the roles.
+    let n_internal = r::int(&mut rng, 2, 11) as usize;
+    let mut role_service = [0usize; 11];
+    let group_a = [
+        Role::Catalog,
+        Role::Search,
+        Role::Inventory,
+        Role::Pricing,
+        Role::Payments,
+        Role::Notifications,
+    ];
+    for role in Role::ALL {
+        role_service[role.index()] = if group_a.contains(&role) { 1 } else { 2 };
+    }
+    let mut split_order = vec![
+        Role::Payments,
+        Role::Basket,
+        Role::Accounts,
+        Role::Search,
+        Role::Inventory,
+        Role::Auth,
+        Role::Pricing,
+        Role::Notifications,
+        Role::Reporting,
+    ];
+    // Seeded shuffle (Fisher-Yates).
+    for i in (1..split_order.len()).rev() {
+        let j = r::index(&mut rng, i + 1);
+        split_order.swap(i, j);
+    }
+    let mut service_roles: Vec<Vec<Role>> = vec![Vec::new(), vec![Role::Catalog], vec![Role::Orders]];
+    for role in split_order.iter().take(n_internal - 2) {
+        role_service[role.index()] = service_roles.len();
+        service_roles.push(vec![*role]);
+    }
+    for role in Role::ALL {
+        let s = role_service[role.index()];
+        if !service_roles[s].contains(&role) {
+            service_roles[s].push(role);
+        }
+    }
+
+    let mut used_names: Vec<String> = Vec::new();
+    let mut services = Vec::new();
+    for (i, roles) in service_roles.iter().enumerate() {
+        let edge = i == 0;
+        let pool: &[&str] = if edge {
+            domain.edge_names
+        } else {
+            domain.role_names[roles[0].index()]
+        };
+        let start = r::index(&mut rng, pool.len());
+        let mut name = String::new();
+        for k in 0..pool.len() {
+            let candidate = pool[(start + k) % pool.len()];
+            if !used_names.iter().any(|u| u == candidate) {
+                name = candidate.to_string();
+                break;
+            }
+        }
+        if name.is_empty() {
+            name = format!("{}-{}", pool[start], i);
+        }
+        used_names.push(name.clone());
+        let lang = if r::chance(&mut rng, if edge { 0.5 } else { 0.25 }) {
+            Lang::Go
+        } else {
+            Lang::Java
+        };
+        let short: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let pkg = match lang {
+            Lang::Java => format!("com.{company}.{short}"),
+            Lang::Go => format!("github.com/{company}/{name}"),
+        };
+        let (maj, min, pat) = semver(&mut rng);
+        let version = format!("{maj}.{min}.{pat}");
+        let prev_version = if pat > 0 && r::chance(&mut rng, 0.4) {
+            format!("{maj}.{min}.{}", pat - 1)
+        } else {
+            format!("{maj}.{}.{}", min - 1, r::int(&mut rng, 0, 6))
+        };
+        services.push(Service {
+            name,
+            lang,
+            pkg,
+            roles: if edge { Vec::new() } else { roles.clone() },
+            edge,
+            version,
+            prev_version,
+            port: if lang == Lang::Go { 8080 } else { *r::pick(&mut rng, &[8080u16, 8080, 8081, 9000]) },
+            pods: (if edge { r::int(&mut rng, 3, 5) } else { r::int(&mut rng, 2, 4) }) as usize,
+            pool_max: *r::pick(&mut rng, &[10u32, 10, 16, 20, 30]),
+            pool_timeout_ms: *r::pick(&mut rng, &[3000i64, 5000, 10000, 30000]),
+            threads_max: *r::pick(&mut rng, &[50u32, 100, 200, 200]),
+            heap_max_mb: *r::pick(&mut rng, &[1024.0f64, 1536.0, 2048.0, 3072.0]),
+            base_pool: r::float(&mut rng, 0.1, 0.3),
+            base_threads: r::float(&mut rng, 0.08, 0.25),
+            base_cpu: r::float(&mut rng, 0.12, 0.32),
+        });
+    }
+
+    // Databases, cache, third parties.
+    let db_suffix = *r::pick(&mut rng, domains::DB_SUFFIXES);
+    let dbs: Vec<Database> = domain
+        .db_prefixes
+        .iter()
+        .map(|p| Database {
+            host: format!("{p}-{db_suffix}"),
+            namespace: p.replace('-', "_"),
+            median_ms: r::float(&mut rng, 1.5, 4.0),
+        })
+        .collect();
+    let cache = CacheCluster {
+        host: r::pick(&mut rng, domains::CACHE_NAMES).replace("{key}", domain.key),
+    };
+    let externals: Vec<External> = [ExtKind::Psp, ExtKind::Fraud, ExtKind::Email, ExtKind::Maps, ExtKind::Fx]
+        .iter()
+        .map(|k| {
+            let peer = r::pick(&mut rng, domains::external_names(*k)).to_string();
+            External {
+                kind: *k,
+                host: format!("api.{peer}.example"),
+                peer,
+                median_ms: match k {
+                    ExtKind::Psp => r::float(&mut rng, 140.0, 260.0),
+                    ExtKind::Fraud => r::float(&mut rng, 35.0, 70.0),
+                    ExtKind::Email => r::float(&mut rng, 60.0, 120.0),
+                    ExtKind::Maps => r::float(&mut rng, 40.0, 90.0),
+                    ExtKind::Fx => r::float(&mut rng, 20.0, 45.0),
+                },
+            }
+        })
+        .collect();
+
+    let mut sys = System {
+        domain,
+        company,
+        api_host,
+        env,
+        namespace,
+        services,
+        role_service,
+        ops: Vec::new(),
+        endpoints: Vec::new(),
+        dbs,
+        cache,
+        externals,
+        regions: Vec::new(),
+        clients: Vec::new(),
+        tenants: Vec::new(),
+        users: Vec::new(),
+        user_cdf: Vec::new(),
+        formats: Formats {
+            access: AccessFormat::Alb,
+            metrics: MetricsFormat::PromJson,
+            metrics_step_s: 15,
+            old_semconv: false,
+            spec_json: false,
+            spec_both: true,
+            openapi_31: false,
+            changes_file: true,
+            xray_ids: false,
+            sample_rate: 1.0,
+        },
+        base_rps: r::float(&mut rng, 3.0, 6.0),
+    };
+    build_ops(&mut sys, &mut rng);
+    build_population(&mut sys, &mut rng, volume);
+
+    sys.formats = Formats {
+        access: if r::chance(&mut rng, 0.5) { AccessFormat::Alb } else { AccessFormat::Nginx },
+        metrics: match r::weighted(&mut rng, &[0.4, 0.3, 0.3]) {
+            0 => MetricsFormat::PromJson,
+            1 => MetricsFormat::PromText,
+            _ => MetricsFormat::Otlp,
+        },
+        metrics_step_s: *r::pick(&mut rng, &[10i64, 15]),
+        old_semconv: r::chance(&mut rng, 0.3),
+        spec_json: r::chance(&mut rng, 0.25),
+        spec_both: r::chance(&mut rng, 0.8),
+        openapi_31: r::chance(&mut rng, 0.5),
+        changes_file: r::chance(&mut rng, 0.65),
+        xray_ids: false,
+        sample_rate: *r::pick(&mut rng, &[1.0, 0.5, 0.5, 0.25]),
+    };
+    sys.formats.xray_ids = sys.formats.access == AccessFormat::Alb;
+    sys
+}
+
+fn build_ops(sys: &mut System, rng: &mut SimRng) {
+    let d = sys.domain;
+    let item = d.item;
+    let items_lower = format!("{}s", item.to_lowercase());
+    let db_catalog = sys.db_of(Role::Catalog);
+    let db_orders = sys.db_of(Role::Orders);
+    let db_payments = sys.db_of(Role::Payments);
+    let db_accounts = sys.db_of(Role::Accounts);
+    let psp = sys.external(ExtKind::Psp);
+    let fraud = sys.external(ExtKind::Fraud);
+    let email = sys.external(ExtKind::Email);
+    let maps = sys.external(ExtKind::Maps);
+    let fx = sys.external(ExtKind::Fx);
+    let svc = |role: Role| sys.role_service[role.index()];
+    let db = |db: usize, verb: &'static str, t: usize, median: f64| Step::Db {
+        db,
+        verb,
+        table: d.tables[t],
+        write: verb != "SELECT",
+        median_ms: median,
+    };
+    let call_timeout = *r::pick(rng, &[5000i64, 8000, 10000]);
+    let psp_timeout = *r::pick(rng, &[8000i64, 10000, 15000]);
+
+    let mut ops: Vec<Op> = Vec::new();
+    let mut push = |op: Op| {
+        ops.push(op);
+        ops.len() - 1
+    };
+    let op = |kind: OpKind,
+              role: Role,
+              method: &'static str,
+              route: String,
+              steps: Vec<Step>,
+              class: String,
+              func: String,
+              work_ms: f64| Op {
+        kind,
+        service: svc(role),
+        role: Some(role),
+        method,
+        route,
+        steps,
+        biz: None,
+        class,
+        func,
+        work_ms,
+    };
+
+    // Helpers first.
+    let items_batch = push(op(
+        OpKind::ItemsBatch,
+        Role::Catalog,
+        "POST",
+        format!("/internal/{items_lower}/batch"),
+        vec![db(db_catalog, "SELECT", table::ITEMS, 3.0)],
+        format!("Internal{item}Controller"),
+        "batchGet".into(),
+        2.0,
+    ));
+    let price_quote = push(op(
+        OpKind::PriceQuote,
+        Role::Pricing,
+        "POST",
+        "/internal/quotes".into(),
+        vec![
+            Step::Cache {
+                cache: 0,
+                key: "fx:",
+                hit: 0.96,
+                miss: Box::new(Step::External {
+                    ext: fx,
+                    method: "GET",
+                    path: "/v1/latest",
+                    timeout_ms: 2000,
+                    retries: 1,
+                    fail_open: false,
+                }),
+                fallback: false,
+            },
+            Step::Work {
+                name: "QuoteCalculator.compute".into(),
+                median_ms: 3.0,
+            },
+        ],
+        "QuoteController".into(),
+        "quote".into(),
+        1.5,
+    ));
+    let mut reserve_op = op(
+        OpKind::Reserve,
+        Role::Inventory,
+        "POST",
+        "/internal/reservations".into(),
+        vec![db(db_catalog, "UPDATE", table::STOCK, 4.0)],
+        "ReservationController".into(),
+        "reserve".into(),
+        1.5,
+    );
+    reserve_op.biz = Some(Biz {
+        status: 409,
+        rate: 0.02,
+        code: "insufficient_stock",
+        message: "Requested quantity is no longer available".into(),
+    });
+    let reserve = push(reserve_op);
+    let mut charge_op = op(
+        OpKind::Charge,
+        Role::Payments,
+        "POST",
+        "/internal/payments".into(),
+        vec![
+            Step::External {
+                ext: fraud,
+                method: "POST",
+                path: "/v2/assessments",
+                timeout_ms: 1500,
+                retries: 0,
+                fail_open: true,
+            },
+            Step::External {
+                ext: psp,
+                method: "POST",
+                path: "/v1/charges",
+                timeout_ms: psp_timeout,
+                retries: 1,
+                fail_open: false,
+            },
+            db(db_payments, "INSERT", table::PAYMENTS, 3.0),
+        ],
+        "PaymentController".into(),
+        "charge".into(),
+        2.0,
+    );
+    charge_op.biz = Some(Biz {
+        status: 402,
+        rate: 0.025,
+        code: "card_declined",
+        message: "The payment was declined by the issuer".into(),
+    });
+    let charge = push(charge_op);
+    let notify = push(op(
+        OpKind::Notify,
+        Role::Notifications,
+        "POST",
+        "/internal/notifications".into(),
+        vec![Step::External {
+            ext: email,
+            method: "POST",
+            path: "/v3/mail/send",
+            timeout_ms: 5000,
+            retries: 0,
+            fail_open: true,
+        }],
+        "NotificationController".into(),
+        "send".into(),
+        1.0,
+    ));
+    let introspect = push(op(
+        OpKind::Introspect,
+        Role::Auth,
+        "POST",
+        "/oauth2/introspect".into(),
+        vec![Step::Cache {
+            cache: 0,
+            key: "token:",
+            hit: 0.97,
+            miss: Box::new(Step::Db {
+                db: db_accounts,
+                verb: "SELECT",
+                table: "access_tokens",
+                write: false,
+                median_ms: 2.0,
+            }),
+            fallback: false,
+        }],
+        "IntrospectionController".into(),
+        "introspect".into(),
+        0.8,
+    ));
+    let call = |op: usize, retries: u8| Step::Call {
+        op,
+        timeout_ms: call_timeout,
+        retries,
+    };
+
+    // Owner operations of the public endpoints.
+    let order = d.order;
+    let basket = d.basket;
+    let profile = d.profile;
+    let mut endpoints = Vec::new();
+    for kind in EpKind::ALL {
+        let route = d.routes[kind as usize].to_string();
+        let method = kind.method();
+        let owner: Option<Op> = match kind {
+            EpKind::Search => Some(op(
+                OpKind::Owner(kind),
+                Role::Search,
+                method,
+                route.clone(),
+                vec![
+                    Step::Cache {
+                        cache: 0,
+                        key: "search:",
+                        hit: 0.55,
+                        miss: Box::new(db(db_catalog, "SELECT", table::ITEMS, 9.0)),
+                        fallback: true,
+                    },
+                    call(price_quote, 1),
+                ],
+                format!("{item}SearchController"),
+                "search".into(),
+                4.0,
+            )),
+            EpKind::ItemGet => Some(op(
+                OpKind::Owner(kind),
+                Role::Catalog,
+                method,
+                route.clone(),
+                vec![Step::Cache {
+                    cache: 0,
+                    key: "item:",
+                    hit: 0.88,
+                    miss: Box::new(db(db_catalog, "SELECT", table::ITEMS, 2.5)),
+                    fallback: true,
+                }],
+                format!("{item}Controller"),
+                format!("get{item}"),
+                1.5,
+            )),
+            EpKind::BasketGet => Some(op(
+                OpKind::Owner(kind),
+                Role::Basket,
+                method,
+                route.clone(),
+                vec![
+                    db(db_orders, "SELECT", table::BASKETS, 2.0),
+                    call(items_batch, 1),
+                ],
+                format!("{basket}Controller"),
+                format!("get{basket}"),
+                2.0,
+            )),
+            EpKind::BasketAdd => Some(op(
+                OpKind::Owner(kind),
+                Role::Basket,
+                method,
+                route.clone(),
+                vec![
+                    call(reserve, 0),
+                    db(db_orders, "INSERT", table::BASKET_LINES, 3.0),
+                ],
+                format!("{basket}Controller"),
+                "addItem".into(),
+                2.0,
+            )),
+            EpKind::Promo => {
+                let mut o = op(
+                    OpKind::Owner(kind),
+                    Role::Basket,
+                    method,
+                    route.clone(),
+                    vec![db(db_orders, "SELECT", table::COUPONS, 2.0)],
+                    format!("{basket}PromotionController"),
+                    "applyCode".into(),
+                    1.5,
+                );
+                o.biz = Some(Biz {
+                    status: 422,
+                    rate: r::float(rng, 0.08, 0.16),
+                    code: "invalid_coupon",
+                    message: "Coupon code is invalid or has expired".into(),
+                });
+                Some(o)
+            }
+            EpKind::Checkout => Some(op(
+                OpKind::Owner(kind),
+                Role::Orders,
+                method,
+                route.clone(),
+                vec![
+                    db(db_orders, "SELECT", table::BASKETS, 2.0),
+                    call(price_quote, 1),
+                    call(charge, 0),
+                    db(db_orders, "INSERT", table::ORDERS, 4.0),
+                    call(notify, 0),
+                ],
+                format!("{order}Controller"),
+                format!("create{order}"),
+                5.0,
+            )),
+            EpKind::OrderGet => {
+                let mut o = op(
+                    OpKind::Owner(kind),
+                    Role::Orders,
+                    method,
+                    route.clone(),
+                    vec![db(db_orders, "SELECT", table::ORDERS, 2.0)],
+                    format!("{order}Controller"),
+                    format!("get{order}"),
+                    1.5,
+                );
+                o.biz = Some(Biz {
+                    status: 404,
+                    rate: r::float(rng, 0.02, 0.05),
+                    code: "not_found",
+                    message: format!("{order} not found"),
+                });
+                Some(o)
+            }
+            EpKind::OrderList => Some(op(
+                OpKind::Owner(kind),
+                Role::Orders,
+                method,
+                route.clone(),
+                vec![db(db_orders, "SELECT", table::ORDERS, 14.0)],
+                format!("{order}HistoryController"),
+                format!("list{order}s"),
+                3.0,
+            )),
+            EpKind::Me => Some(op(
+                OpKind::Owner(kind),
+                Role::Accounts,
+                method,
+                route.clone(),
+                vec![Step::Cache {
+                    cache: 0,
+                    key: "profile:",
+                    hit: 0.9,
+                    miss: Box::new(db(db_accounts, "SELECT", table::CUSTOMERS, 2.0)),
+                    fallback: true,
+                }],
+                format!("{profile}Controller"),
+                "me".into(),
+                1.0,
+            )),
+            EpKind::MeUpdate => {
+                let mut o = op(
+                    OpKind::Owner(kind),
+                    Role::Accounts,
+                    method,
+                    route.clone(),
+                    vec![db(db_accounts, "UPDATE", table::CUSTOMERS, 3.0)],
+                    format!("{profile}Controller"),
+                    "update".into(),
+                    2.0,
+                );
+                o.biz = Some(Biz {
+                    status: 422,
+                    rate: 0.03,
+                    code: "invalid_postal_code",
+                    message: "Postal code does not match the country".into(),
+                });
+                Some(o)
+            }
+            EpKind::Nearby => Some(op(
+                OpKind::Owner(kind),
+                Role::Search,
+                method,
+                route.clone(),
+                vec![Step::External {
+                    ext: maps,
+                    method: "GET",
+                    path: "/v1/places/nearby",
+                    timeout_ms: 3000,
+                    retries: 1,
+                    fail_open: false,
+                }],
+                format!("{}LocatorController", d.place),
+                "nearby".into(),
+                1.0,
+            )),
+            EpKind::ClientEvents => None,
+            EpKind::OrderCancel => {
+                let mut o = op(
+                    OpKind::Owner(kind),
+                    Role::Orders,
+                    method,
+                    route.clone(),
+                    vec![
+                        db(db_orders, "SELECT", table::ORDERS, 2.0),
+                        db(db_orders, "UPDATE", table::ORDERS, 3.0),
+                    ],
+                    format!("{order}Controller"),
+                    format!("cancel{order}"),
+                    2.0,
+                );
+                o.biz = Some(Biz {
+                    status: 409,
+                    rate: r::float(rng, 0.06, 0.14),
+                    code: "conflict",
+                    message: format!("{order} can no longer be cancelled"),
+                });
+                Some(o)
+            }
+            EpKind::Report => Some(op(
+                OpKind::Owner(kind),
+                Role::Reporting,
+                method,
+                route.clone(),
+                vec![db(db_orders, "SELECT", table::ORDERS, 180.0)],
+                format!("{}Controller", d.report),
+                "export".into(),
+                20.0,
+            )),
+        };
+        let owner_op = owner.map(&mut push);
+        let mut edge_steps = Vec::new();
+        if kind.authenticated_write() {
+            edge_steps.push(Step::Call {
+                op: introspect,
+                timeout_ms: 2000,
+                retries: 1,
+            });
+        }
+        if let Some(o) = owner_op {
+            edge_steps.push(Step::Call {
+                op: o,
+                timeout_ms: *r::pick(rng, &[15000i64, 20000, 30000]),
+                retries: 0,
+            });
+        }
+        let edge_op = push(Op {
+            kind: OpKind::Edge(kind),
+            service: 0,
+            role: None,
+            method,
+            route: route.clone(),
+            steps: edge_steps,
+            biz: None,
+            class: "GatewayRoute".into(),
+            func: "forward".into(),
+            work_ms: if owner_op.is_none() { 1.5 } else { 0.6 },
+        });
+        endpoints.push(Endpoint {
+            kind,
+            method,
+            route,
+            edge_op,
+            owner_op,
+            weight: kind.weight() * r::float(rng, 0.75, 1.3),
+        });
+    }
+    sys.ops = ops;
+    sys.endpoints = endpoints;
+}
+
+fn build_population(sys: &mut System, rng: &mut SimRng, volume: f64) {
+    // Regions.
+    let n_regions = r::int(rng, 2, 3) as usize;
+    let mut idx: Vec<usize> = (0..domains::REGIONS.len()).collect();
+    for i in (1..idx.len()).rev() {
+        let j = r::index(rng, i + 1);
+        idx.swap(i, j);
+    }
+    let weights = [0.55, 0.3, 0.15];
+    sys.regions = idx
+        .iter()
+        .take(n_regions)
+        .enumerate()
+        .map(|(k, i)| Region {
+            name: domains::REGIONS[*i].0,
+            weight: weights[k] * r::float(rng, 0.8, 1.2),
+            ip: domains::REGIONS[*i].1,
+        })
+        .collect();
+
+    // Client builds: current and older app versions on iOS and Android, browsers, an SDK.
+    let app = format!("{}{}", cap(sys.company), sys.domain.app_suffix);
+    let major = r::int(rng, 3, 9);
+    let minor = r::int(rng, 8, 30);
+    let versions = [
+        (format!("{major}.{minor}.{}", r::int(rng, 0, 3)), false, 0.55),
+        (format!("{major}.{}.{}", minor - 1, r::int(rng, 0, 4)), true, 0.3),
+        (format!("{major}.{}.{}", minor - 2, r::int(rng, 0, 4)), true, 0.15),
+    ];
+    let mut clients = Vec::new();
+    for (kind, share) in [(ClientKind::Ios, 0.3), (ClientKind::Android, 0.27)] {
+        for (v, old, w) in &versions {
+            let (os, device) = match kind {
+                ClientKind::Ios => *r::pick(rng, domains::IOS),
+                _ => *r::pick(rng, domains::ANDROID),
+            };
+            let ua = match kind {
+                ClientKind::Ios => format!("{app}/{v} (iOS {os}; {device})"),
+                _ => format!("{app}/{v} (Android {os}; {device})"),
+            };
+            clients.push(Client {
+                kind,
+                ua,
+                version: Some(v.clone()),
+                old: *old,
+                weight: share * w,
+            });
+        }
+    }
+    for (i, ua) in domains::BROWSERS.iter().enumerate() {
+        clients.push(Client {
+            kind: ClientKind::Web,
+            ua: (*ua).to_string(),
+            version: None,
+            old: false,
+            weight: [0.18, 0.08, 0.04, 0.06][i],
+        });
+    }
+    let sdk_version = format!("{}.{}.{}", r::int(rng, 1, 3), r::int(rng, 0, 9), r::int(rng, 0, 9));
+    clients.push(Client {
+        kind: ClientKind::Partner,
+        ua: format!("{}-python-sdk/{sdk_version} python-requests/2.31.0", sys.company),
+        version: Some(sdk_version),
+        old: false,
+        weight: 0.04,
+    });
+    sys.clients = clients;
+
+    // Tenants.
+    let n_tenants = r::int(rng, 6, 14) as usize;
+    let mut tidx: Vec<usize> = (0..domains::TENANTS.len()).collect();
+    for i in (1..tidx.len()).rev() {
+        let j = r::index(rng, i + 1);
+        tidx.swap(i, j);
+    }
+    sys.tenants = tidx.iter().take(n_tenants).map(|i| domains::TENANTS[*i]).collect();
+
+    // Users.
+    let n_users = ((600.0 * volume.max(0.01)) as usize).clamp(150, 200_000);
+    let region_w: Vec<f64> = sys.regions.iter().map(|r| r.weight).collect();
+    let client_w: Vec<f64> = sys.clients.iter().map(|c| c.weight).collect();
+    let tenant_w: Vec<f64> = (0..sys.tenants.len()).map(|i| 1.0 / (i as f64 + 1.5)).collect();
+    let cohort_w: Vec<f64> = domains::COHORTS.iter().map(|c| c.1).collect();
+    let role_w: Vec<f64> = domains::USER_ROLES.iter().map(|c| c.1).collect();
+    let id_style = r::index(rng, 3);
+    let mut users = Vec::with_capacity(n_users);
+    let mut cdf = Vec::with_capacity(n_users);
+    let mut acc = 0.0;
+    for i in 0..n_users {
+        let region = r::weighted(rng, &region_w);
+        let ip_base = sys.regions[region].ip;
+        let key = r::mix(i as u64, 0x5eed);
+        let id = match id_style {
+            0 => format!("u-{}", 100_000 + (key % 900_000)),
+            1 => format!("usr_{}", r::hex(rng, 6)),
+            _ => format!("{}", 10_000_000 + (key % 90_000_000)),
+        };
+        users.push(User {
+            id,
+            tenant: r::weighted(rng, &tenant_w),
+            region,
+            client: r::weighted(rng, &client_w),
+            cohort: r::weighted(rng, &cohort_w),
+            role: r::weighted(rng, &role_w),
+            ip: [
+                ip_base[0],
+                ip_base[1],
+                r::int(rng, 0, 255) as u8,
+                r::int(rng, 1, 254) as u8,
+            ],
+            key: r::mix(key, 0xfeed),
+        });
+        acc += 1.0 / ((i as f64) + 8.0).powf(0.7);
+        cdf.push(acc);
+    }
+    sys.users = users;
+    sys.user_cdf = cdf;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_that_call_each_other_cross_services() {
+        for seed in 0..40 {
+            let sys = build(seed, 0.1);
+            assert!(sys.services.len() >= 3 && sys.services.len() <= 12);
+            assert_ne!(sys.service_of(Role::Orders), sys.service_of(Role::Payments));
+            assert_ne!(sys.service_of(Role::Basket), sys.service_of(Role::Catalog));
+            assert!(sys.cross_service_call(OpKind::ItemsBatch).is_some());
+            assert!(sys.cross_service_call(OpKind::Charge).is_some());
+            let mut names: Vec<&str> = sys.services.iter().map(|s| s.name.as_str()).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), sys.services.len());
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! One function per verb.
+
+use crate::cli::{Cli, Command, Common, OutputFormat, PatternsArgs, SimulateArgs, SpecCommand, TriageArgs};
+use crate::output::{emit, use_color};
+use crate::{config, Failure};
+use apitriage_engine::TriageOptions;
+use clap::CommandFactory;
+use std::path::PathBuf;
+
+/// Runs the chosen verb; returns the exit code.
+pub fn run(cli: Cli) -> Result<u8, Failure> {
+    match cli.command {
+        Command::Triage(a) => triage(a),
+        Command::Simulate(a) => simulate(a),
+        Command::Patterns(a) => patterns(a),
+        Command::Spec(s) => spec(s),
+        Command::Serve(_) => Err(Failure::other(
+            "serve (live OTLP receiver) is not available in this version; use `apitriage triage` on exported files",
+        )),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "apitriage", &mut out);
+            emit(None, &String::from_utf8_lossy(&out))?;
+            Ok(0)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Failure::other(e.to_string()))?;
+            emit(None, &String::from_utf8_lossy(&out))?;
+            Ok(0)
+        }
+    }
+}
+
+fn parse_time(flag: &str, v: &str) -> Result<i64, Failure> {
+    apitriage_model::time::parse(v)
+        .ok_or_else(|| Failure::usage(format!("{flag} {v:?}: expected RFC 3339 (2025-11-26T14:02:10Z) or unix seconds / ms / ns")))
+}
+
+fn triage(a: TriageArgs) -> Result<u8, Failure> {
+    let cfg = config::load(a.common.config.as_deref())?;
+    let mut inputs: Vec<PathBuf> = a.inputs.clone();
+    if let Some(r) = &a.request {
+        inputs.push(r.clone());
+    }
+    for p in &inputs {
+        if !p.exists() {
+            return Err(Failure::usage(format!("{}: no such file or directory", p.display())));
+        }
+    }
+    let summary = apitriage_ingest::read_paths(&inputs, &cfg.ingest, &|_| {})
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    let opts = TriageOptions {
+        at: a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?,
+        endpoint: a.endpoint.clone(),
+        user: a.user.clone(),
+        cohort: a.cohort.clone(),
+        release: a.release.clone(),
+        baseline: a
+            .baseline
+            .as_deref()
+            .map(|b| apitriage_model::time::parse_duration(b).ok_or_else(|| Failure::usage(format!("--baseline {b:?}: expected a duration such as 30m or 2h"))))
+            .transpose()?,
+        settings: cfg.triage,
+    };
+    let report = apitriage_engine::triage(&summary, &opts);
+    if !a.common.quiet && summary.input.skipped > 0 {
+        eprintln!(
+            "apitriage: skipped {} malformed records (first: {})",
+            summary.input.skipped,
+            summary.input.problems.first().map(String::as_str).unwrap_or("-")
+        );
+    }
+    let text = render(&report, &a.common)?;
+    emit(a.common.output.as_deref(), &text)?;
+    Ok(0)
+}
+
+fn render(report: &apitriage_model::Report, c: &Common) -> Result<String, Failure> {
+    Ok(match c.format {
+        OutputFormat::Json => apitriage_report::json(report),
+        OutputFormat::Markdown => apitriage_report::markdown(report),
+        OutputFormat::Text => apitriage_report::text(report, apitriage_report::TextStyle { color: use_color(c.output.is_some()) }),
+        OutputFormat::Html => return Err(Failure::usage("--format html is not available in this version; use text, json or markdown")),
+    })
+}
+
+fn parse_seeds(s: &str) -> Result<std::ops::Range<u64>, Failure> {
+    let bad = || Failure::usage(format!("--seeds {s:?}: expected A..B, e.g. 1..6"));
+    let (a, b) = s.split_once("..").ok_or_else(bad)?;
+    let (a, b): (u64, u64) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+    if b <= a {
+        return Err(bad());
+    }
+    Ok(a..b)
+}
+
+fn simulate(a: SimulateArgs) -> Result<u8, Failure> {
+    if a.list {
+        let mut out = String::new();
+        for s in apitriage_sim::scenarios() {
+            out.push_str(&format!("{:<32} {:<11} {}\n", s.name, s.bucket, s.summary));
+        }
+        emit(None, &out)?;
+        return Ok(0);
+    }
+    let mut partial = apitriage_sim::Partial::default();
+    for p in &a.partial {
+        match p.trim().replace('_', "-").as_str() {
+            "no-span-status" => partial.no_span_status = true,
+            "metrics-60s" => partial.metrics_60s = true,
+            "no-changes" => partial.no_changes = true,
+            "no-spec" => partial.no_spec = true,
+            "logs-without-trace-ids" => partial.logs_without_trace_ids = true,
+            "no-har" => partial.no_har = true,
+            other => return Err(Failure::usage(format!("--partial {other:?}: unknown switch"))),
+        }
+    }
+    let opts = apitriage_sim::SimOptions { scale: a.scale, partial };
+    if let Some(dir) = &a.suite {
+        let seeds = parse_seeds(&a.seeds)?;
+        let made = apitriage_sim::write_suite(dir, seeds, &opts).map_err(|e| Failure::other(e.to_string()))?;
+        if !a.quiet {
+            eprintln!("wrote {} bundles and labels.jsonl into {}", made.len(), dir.display());
+        }
+        return Ok(0);
+    }
+    let Some(scenario) = a.scenario.as_deref() else {
+        return Err(Failure::usage("a scenario is required (see --list)"));
+    };
+    let Some(out) = a.output.as_deref() else {
+        return Err(Failure::usage("-o DIR is required"));
+    };
+    if !apitriage_sim::scenarios().iter().any(|s| s.name == scenario) {
+        return Err(Failure::usage(format!("unknown scenario {scenario:?}; see `apitriage simulate --list`")));
+    }
+    let truth = apitriage_sim::generate(scenario, a.seed, &opts, out).map_err(|e| Failure::other(e.to_string()))?;
+    if !a.quiet {
+        eprintln!("wrote {} ({} incident, onset {}) into {}", truth.scenario, truth.bucket, truth.onset, out.display());
+    }
+    Ok(0)
+}
+
+fn patterns(a: PatternsArgs) -> Result<u8, Failure> {
+    let _ = a;
+    Err(Failure::other("patterns is not available in this build yet"))
+}
+
+fn spec(s: SpecCommand) -> Result<u8, Failure> {
+    let fmt = |c: &Common| -> Result<apitriage_spec::Format, Failure> {
+        Ok(match c.format {
+            OutputFormat::Text => apitriage_spec::Format::Text,
+            OutputFormat::Json => apitriage_spec::Format::Json,
+            OutputFormat::Markdown => apitriage_spec::Format::Markdown,
+            OutputFormat::Html => return Err(Failure::usage("spec verbs support --format text, json or markdown")),
+        })
+    };
+    match s {
+        SpecCommand::Diff { old, new, fail_on, common } => {
+            let o = apitriage_spec::Spec::load(&old).map_err(|e| Failure::usage(e.to_string()))?;
+            let n = apitriage_spec::Spec::load(&new).map_err(|e| Failure::usage(e.to_string()))?;
+            let r = apitriage_spec::diff(&o, &n);
+            emit(common.output.as_deref(), &apitriage_spec::render_diff(&r, fmt(&common)?))?;
+            let breaking = r.count(apitriage_spec::Severity::Breaking) > 0;
+            Ok(if fail_on.is_some() && breaking { 1 } else { 0 })
+        }
+        SpecCommand::Check { spec, traffic, fail_on, common } => {
+            let sp = apitriage_spec::Spec::load(&spec).map_err(|e| Failure::usage(e.to_string()))?;
+            let cfg = config::load(common.config.as_deref())?;
+            for p in &traffic {
+                if !p.exists() {
+                    return Err(Failure::usage(format!("{}: no such file or directory", p.display())));
+                }
+            }
+            let summary = apitriage_ingest::read_paths(&traffic, &cfg.ingest, &|_| {}).map_err(|e| Failure::usage(e.to_string()))?;
+            let r = apitriage_spec::check(&sp, &summary.exchanges);
+            emit(common.output.as_deref(), &apitriage_spec::render_check(&r, fmt(&common)?))?;
+            Ok(if fail_on.is_some() && !r.violations.is_empty() { 1 } else { 0 })
+        }
+    }
+}
