@@ -519,11 +519,12 @@ fn describe(kind: &ValidationErrorKind, instance: &Value) -> (String, String) {
         K::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => t.as_str().to_string(),
-                TypeKind::Multiple(set) => set
-                    .into_iter()
-                    .map(|t| t.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
+                TypeKind::Multiple(set) => {
+                    // "string or null" reads better than the set's order.
+                    let mut names: Vec<&str> = set.into_iter().map(|t| t.as_str()).collect();
+                    names.sort_by_key(|n| (*n == "null", *n));
+                    names.join(" or ")
+                }
             };
             (expected, found)
         }
@@ -567,10 +568,10 @@ fn describe(kind: &ValidationErrorKind, instance: &Value) -> (String, String) {
         K::MinProperties { limit } => (format!("at least {limit} properties"), found),
         K::MaxProperties { limit } => (format!("at most {limit} properties"), found),
         K::UniqueItems => ("unique items".into(), "array with duplicates".into()),
-        K::OneOfNotValid { .. } => ("exactly one oneOf variant".into(), format!("{found} matching none")),
+        K::OneOfNotValid { .. } => ("exactly one oneOf variant".into(), format!("{found}, matching none")),
         K::OneOfMultipleValid { .. } => (
             "exactly one oneOf variant".into(),
-            format!("{found} matching several"),
+            format!("{found}, matching several"),
         ),
         K::AnyOf { .. } => ("at least one anyOf variant".into(), found),
         K::Not { .. } => ("a value the 'not' schema rejects".into(), found),

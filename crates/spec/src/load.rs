@@ -285,13 +285,29 @@ pub(crate) fn parse_text(text: &str, file: &str) -> Result<Value, SpecError> {
     yaml_to_json(yaml, file, "")
 }
 
-/// Drops the " at line X column Y" suffix parsers append (the position is reported on
-/// its own).
+/// Drops the " at line X column Y" parsers put in their messages (the position is
+/// reported on its own).
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let line_end = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let tail = &after[line_end..];
+        let skipped = match tail.strip_prefix(" column ") {
+            Some(col) => {
+                let col_end = col.find(|c: char| !c.is_ascii_digit()).unwrap_or(col.len());
+                &col[col_end..]
+            }
+            None => tail,
+        };
+        rest = skipped;
     }
+    out.push_str(rest);
+    out
 }
 
 fn yaml_to_json(value: serde_yaml_ng::Value, file: &str, at: &str) -> Result<Value, SpecError> {
@@ -403,5 +419,14 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("t.json:2:"), "{text}");
         assert!(!text.contains(" at line "), "{text}");
+    }
+
+    #[test]
+    fn positions_are_cut_from_parser_messages() {
+        assert_eq!(
+            strip_position("did not find expected key at line 11 column 8, while parsing a block mapping"),
+            "did not find expected key, while parsing a block mapping"
+        );
+        assert_eq!(strip_position("trailing comma at line 5 column 65"), "trailing comma");
     }
 }

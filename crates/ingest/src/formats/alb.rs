@@ -125,16 +125,15 @@ fn parse(line: &str) -> Result<Entry<'_>, String> {
     let alb = is_alb_type(first);
     // Classic ELB lines have no `type`: every field is one to the left.
     let base = usize::from(alb);
-    let field = |i: usize, kind: Tok, what: &str| {
-        match fields.get(..n).and_then(|f| f.get(base + i)) {
+    let field =
+        |i: usize, kind: Tok, what: &str| match fields.get(..n).and_then(|f| f.get(base + i)) {
             Some(&(k, text, _)) if k == kind => Ok(text),
             Some(&(_, _, at)) => Err(format!(
                 "expected {what}, found {}",
                 excerpt(line.get(at..).unwrap_or(""))
             )),
             None => Err(format!("expected {what}, found end of line")),
-        }
-    };
+        };
     let optional = |i: usize| {
         fields
             .get(..n)
@@ -143,7 +142,11 @@ fn parse(line: &str) -> Result<Entry<'_>, String> {
             .filter(|s| !s.is_empty() && *s != "-")
     };
     let kind = if alb { first } else { "http" };
-    let time_text = field(0, Tok::Bare, "an ISO 8601 time such as 2025-11-26T14:02:10.123456Z")?;
+    let time_text = field(
+        0,
+        Tok::Bare,
+        "an ISO 8601 time such as 2025-11-26T14:02:10.123456Z",
+    )?;
     let sent_at = time_text
         .contains('T')
         .then(|| time::parse(time_text))
@@ -177,7 +180,13 @@ fn parse(line: &str) -> Result<Entry<'_>, String> {
     for (i, (slot, name)) in times.iter_mut().zip(names).enumerate() {
         let text = field(4 + i, Tok::Bare, name)?;
         *slot = match text.parse::<f64>() {
-            Ok(v) if v.is_finite() && (v >= 0.0 || v == -1.0) && !text.contains(['e', 'E', 'i', 'n']) => v,
+            Ok(v)
+                if v.is_finite()
+                    && (v >= 0.0 || v == -1.0)
+                    && !text.contains(['e', 'E', 'i', 'n']) =>
+            {
+                v
+            }
             _ => {
                 return Err(format!(
                     "expected {name} in seconds (or -1), found {}",
@@ -189,9 +198,10 @@ fn parse(line: &str) -> Result<Entry<'_>, String> {
     let elb_status = field(7, Tok::Bare, "elb_status_code")?;
     let status = match elb_status {
         "-" => None,
-        s => Some(parse_status(s).ok_or_else(|| {
-            format!("expected elb_status_code, found {}", excerpt(s))
-        })?),
+        s => Some(
+            parse_status(s)
+                .ok_or_else(|| format!("expected elb_status_code, found {}", excerpt(s)))?,
+        ),
     }
     .filter(|&s| s != 0);
     let target_status = field(8, Tok::Bare, "target_status_code")?;
@@ -208,14 +218,17 @@ fn parse(line: &str) -> Result<Entry<'_>, String> {
     let (method, path) = split_request(request).unwrap_or(("", "-"));
 
     let (target_group, region, trace, created, error_reason) = if alb {
-        let arn = optional(16);
+        // Relative to `time` (ALB field 1): target_group_arn is field 16.
+        let arn = optional(15);
         let tg = arn
             .and_then(|a| a.split_once(":targetgroup/"))
             .and_then(|(_, rest)| rest.split('/').next())
             .filter(|s| !s.is_empty());
-        let region = arn.and_then(|a| a.split(':').nth(3)).filter(|s| !s.is_empty());
-        let created = optional(21).and_then(time::parse);
-        (tg, region, optional(17), created, optional(24))
+        let region = arn
+            .and_then(|a| a.split(':').nth(3))
+            .filter(|s| !s.is_empty());
+        let created = optional(20).and_then(time::parse);
+        (tg, region, optional(16), created, optional(23))
     } else {
         (None, None, None, None, None)
     };
@@ -231,9 +244,8 @@ fn parse(line: &str) -> Result<Entry<'_>, String> {
             .filter(|&d| d >= 0)
             .map(|d| d as f64 / 1e6)
     };
-    let start = created.unwrap_or_else(|| {
-        sent_at.saturating_sub(duration_ms.map_or(0, |d| (d * 1e6) as i64))
-    });
+    let start = created
+        .unwrap_or_else(|| sent_at.saturating_sub(duration_ms.map_or(0, |d| (d * 1e6) as i64)));
     Ok(Entry {
         time: start,
         lb_name,
@@ -241,7 +253,8 @@ fn parse(line: &str) -> Result<Entry<'_>, String> {
         method,
         path,
         status,
-        target_answered: target_status != "-",
+        // Classic ELB writes 0 where an ALB writes `-`.
+        target_answered: !matches!(target_status, "-" | "0"),
         duration_ms,
         user_agent,
         target_group,
@@ -283,9 +296,11 @@ fn emit(e: &Entry<'_>, config: &IngestConfig, trace_buf: &mut String, sink: &mut
         dims.push("region", r);
     }
     let service = service_name(e.target_group, config, None, e.lb_name);
-    let error_type = e
-        .error_reason
-        .or_else(|| (!e.target_answered).then(|| lb_error_text(e.status)).flatten());
+    let error_type = e.error_reason.or_else(|| {
+        (!e.target_answered)
+            .then(|| lb_error_text(e.status))
+            .flatten()
+    });
     let trace_id = e.trace.and_then(|t| trace_id_into(t, trace_buf));
     let rec = RequestRecord {
         time: e.time,

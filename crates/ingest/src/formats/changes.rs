@@ -66,8 +66,12 @@ impl Format for Changes {
         if lines.is_empty() || !lines[0].starts_with('{') {
             return 0;
         }
-        let ok = super::share(&lines, |l| parse(l).is_ok());
-        if ok >= 60 { 92 } else { 0 }
+        // The first record decides; later bad lines are reported, not a reason to refuse.
+        if parse(lines[0]).is_ok() || super::share(&lines, |l| parse(l).is_ok()) >= 60 {
+            92
+        } else {
+            0
+        }
     }
 
     fn read(&self, input: &mut Input, sink: &mut Sink<'_>) -> Result<(), IngestError> {

@@ -98,8 +98,9 @@ impl Format for Combined {
                 (Some(f), true) => f
                     .parse(line)
                     .or_else(|e| parse_combined_line(line).map_err(|_| e)),
-                (Some(f), false) => parse_combined_line(line)
-                    .or_else(|e| f.parse(line).map_err(|_| e)),
+                (Some(f), false) => {
+                    parse_combined_line(line).or_else(|e| f.parse(line).map_err(|_| e))
+                }
                 (None, _) => parse_combined_line(line),
             };
             match parsed {
@@ -234,8 +235,7 @@ fn parse_combined(line: &str) -> Result<CombinedLine<'_>, Bad> {
     let when = f
         .bracketed()
         .ok_or(bad("a time like [26/Nov/2025:14:02:10 +0000]", at))?;
-    let time =
-        parse_time_local(when).ok_or(bad("a time like [26/Nov/2025:14:02:10 +0000]", at))?;
+    let time = parse_time_local(when).ok_or(bad("a time like [26/Nov/2025:14:02:10 +0000]", at))?;
     let at = f.pos();
     let request = f.quoted().ok_or(bad("a quoted request line", at))?;
     let at = f.pos();
@@ -551,10 +551,8 @@ impl LogFormat {
                     upstream_time = seconds_list_ms(val)
                 }
                 Var::UpstreamAddr if set => p.upstream = last_of_list(val),
-                Var::Host if set => {
-                    if p.host_header.is_none() || name == "host" {
-                        p.host_header = Some(val)
-                    }
+                Var::Host if set && (p.host_header.is_none() || name == "host") => {
+                    p.host_header = Some(val)
                 }
                 Var::ProxyUpstreamName if set => p.service = Some(val),
                 Var::Hostname if set => p.edge = Some(val),
@@ -754,8 +752,13 @@ fn var_of(name: &str) -> Var {
         "request_uri" => Var::RequestUri,
         "uri" | "document_uri" => Var::Uri,
         "status" => Var::Status,
-        "body_bytes_sent" | "bytes_sent" | "request_length" | "connection"
-        | "connection_requests" | "pid" | "content_length" => Var::Number,
+        "body_bytes_sent"
+        | "bytes_sent"
+        | "request_length"
+        | "connection"
+        | "connection_requests"
+        | "pid"
+        | "content_length" => Var::Number,
         "http_user_agent" => Var::UserAgent,
         "request_time" => Var::RequestTime,
         "host" | "server_name" | "http_host" => Var::Host,
@@ -766,12 +769,14 @@ fn var_of(name: &str) -> Var {
         "http_x_amzn_trace_id" => Var::AmznTrace,
         "http_x_b3_traceid" => Var::B3TraceId,
         "http_x_cloud_trace_context" => Var::CloudTrace,
-        "remote_addr" | "http_referer" | "http_x_forwarded_for" | "request_id"
-        | "http_x_request_id" | "req_id" => Var::Any,
+        "remote_addr"
+        | "http_referer"
+        | "http_x_forwarded_for"
+        | "request_id"
+        | "http_x_request_id"
+        | "req_id" => Var::Any,
         n if n.starts_with("upstream_") && n.ends_with("_time") => Var::UpstreamTimes,
-        n if n.starts_with("upstream_") && !n.starts_with("upstream_http_") => {
-            Var::UpstreamList
-        }
+        n if n.starts_with("upstream_") && !n.starts_with("upstream_http_") => Var::UpstreamList,
         n => match n.strip_prefix("http_") {
             Some(header) => header_dim(header).map_or(Var::Any, Var::Dim),
             None => Var::Any,
@@ -931,10 +936,7 @@ pub(crate) fn service_name<'a>(
 pub(crate) fn host_without_port(host: &str) -> &str {
     let host = host.trim();
     if host.starts_with('[') {
-        return host
-            .find(']')
-            .and_then(|i| host.get(..=i))
-            .unwrap_or(host);
+        return host.find(']').and_then(|i| host.get(..=i)).unwrap_or(host);
     }
     match host.rsplit_once(':') {
         Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
@@ -1051,9 +1053,15 @@ pub fn parse_time_local(s: &str) -> Option<Nanos> {
         Some(part.iter().fold(0i64, |a, &d| a * 10 + i64::from(d - b'0')))
     };
     let sep = |at: usize, c: u8| b.get(at) == Some(&c);
-    if !(sep(2, b'/') && sep(6, b'/') && sep(11, b':') && sep(14, b':') && sep(17, b':'))
-        || !sep(20, b' ')
-    {
+    let separators = [
+        (2, b'/'),
+        (6, b'/'),
+        (11, b':'),
+        (14, b':'),
+        (17, b':'),
+        (20, b' '),
+    ];
+    if !separators.iter().all(|&(at, c)| sep(at, c)) {
         return None;
     }
     let day = num(0, 2)?;
@@ -1087,8 +1095,8 @@ pub fn parse_time_local(s: &str) -> Option<Nanos> {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3600 + minute * 60 + second
-        - sign * (off_h * 3600 + off_m * 60);
+    let secs =
+        days * 86_400 + hour * 3600 + minute * 60 + second - sign * (off_h * 3600 + off_m * 60);
     secs.checked_mul(SECOND).filter(|&ns| ns > 0)
 }
 
@@ -1126,6 +1134,10 @@ pub(crate) fn split_request(request: &str) -> Option<(&str, &str)> {
     let method = parts.next()?;
     let target = parts.next()?;
     let is_method = (1..=20).contains(&method.len())
+        && method
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_uppercase)
         && method
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'_');
@@ -1201,7 +1213,10 @@ fn trace_id_borrowed(raw: &str) -> Option<&str> {
     } else {
         raw
     };
-    let hex = |s: &str| s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let hex = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    };
     (matches!(id.len(), 16 | 32) && hex(id)).then_some(id)
 }
 

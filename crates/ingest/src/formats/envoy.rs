@@ -27,8 +27,8 @@
 //! (`"- - -"`) carry no HTTP request and are reported as skipped.
 
 use super::combined::{
-    excerpt, host_without_port, parse_status, service_name, split_request, status_or_none,
-    DimBuf, Fields, Tok,
+    excerpt, host_without_port, parse_status, service_name, split_request, status_or_none, DimBuf,
+    Fields, Tok,
 };
 use super::Format;
 use crate::{config::IngestConfig, error::IngestError, input::Input, sink::Sink};
@@ -93,7 +93,10 @@ fn parse(line: &str) -> Result<Entry<'_>, String> {
             _ => Err(expected(what, line, at)),
         }
     };
-    let start = next("[%START_TIME%] like [2025-11-26T14:02:10.123Z]", Tok::Bracketed)?;
+    let start = next(
+        "[%START_TIME%] like [2025-11-26T14:02:10.123Z]",
+        Tok::Bracketed,
+    )?;
     let time = time::parse(start)
         .filter(|_| start.contains('T') || start.contains('-'))
         .ok_or_else(|| expected("an ISO 8601 start time in brackets", line, 0))?;
@@ -192,32 +195,112 @@ fn emit(e: &Entry<'_>, config: &IngestConfig, sink: &mut Sink<'_>) {
 /// Envoy's response flags: short name, long name (`%RESPONSE_FLAGS_LONG%`), and the
 /// descriptive text, most telling first.
 const FLAGS: &[(&str, &str, &str)] = &[
-    ("UT", "UpstreamRequestTimeout", "envoy UT upstream request timeout"),
-    ("UF", "UpstreamConnectionFailure", "envoy UF upstream connect error (connection failure)"),
-    ("UO", "UpstreamOverflow", "envoy UO upstream overflow (circuit breaker open)"),
+    (
+        "UT",
+        "UpstreamRequestTimeout",
+        "envoy UT upstream request timeout",
+    ),
+    (
+        "UF",
+        "UpstreamConnectionFailure",
+        "envoy UF upstream connect error (connection failure)",
+    ),
+    (
+        "UO",
+        "UpstreamOverflow",
+        "envoy UO upstream overflow (circuit breaker open)",
+    ),
     ("UH", "NoHealthyUpstream", "envoy UH no healthy upstream"),
     ("NR", "NoRouteFound", "envoy NR no route configured"),
-    ("URX", "UpstreamRetryLimitExceeded", "envoy URX upstream retry limit exceeded"),
-    ("UR", "UpstreamRemoteReset", "envoy UR upstream connection reset (remote reset)"),
-    ("UC", "UpstreamConnectionTermination", "envoy UC upstream connection closed (connection termination)"),
-    ("LR", "LocalReset", "envoy LR connection reset by envoy (local reset)"),
+    (
+        "URX",
+        "UpstreamRetryLimitExceeded",
+        "envoy URX upstream retry limit exceeded",
+    ),
+    (
+        "UR",
+        "UpstreamRemoteReset",
+        "envoy UR upstream connection reset (remote reset)",
+    ),
+    (
+        "UC",
+        "UpstreamConnectionTermination",
+        "envoy UC upstream connection closed (connection termination)",
+    ),
+    (
+        "LR",
+        "LocalReset",
+        "envoy LR connection reset by envoy (local reset)",
+    ),
     ("RL", "RateLimited", "envoy RL rate limited locally"),
-    ("RLSE", "RateLimitServiceError", "envoy RLSE rate limit service error"),
-    ("UAEX", "UnauthorizedExternalService", "envoy UAEX unauthorized by external authorization"),
+    (
+        "RLSE",
+        "RateLimitServiceError",
+        "envoy RLSE rate limit service error",
+    ),
+    (
+        "UAEX",
+        "UnauthorizedExternalService",
+        "envoy UAEX unauthorized by external authorization",
+    ),
     ("SI", "StreamIdleTimeout", "envoy SI stream idle timeout"),
-    ("UMSDR", "UpstreamMaxStreamDurationReached", "envoy UMSDR upstream max stream duration reached (timeout)"),
+    (
+        "UMSDR",
+        "UpstreamMaxStreamDurationReached",
+        "envoy UMSDR upstream max stream duration reached (timeout)",
+    ),
     ("DT", "DurationTimeout", "envoy DT max duration timeout"),
-    ("DF", "DnsResolutionFailed", "envoy DF dns resolution failure"),
-    ("NC", "NoClusterFound", "envoy NC upstream cluster not found (no route to cluster)"),
-    ("LH", "FailedLocalHealthCheck", "envoy LH local service failed health check (unavailable)"),
-    ("OM", "OverloadManagerTerminated", "envoy OM overload manager terminated the request (overload)"),
-    ("DO", "DropOverLoad", "envoy DO request dropped by drop_overload (overload)"),
-    ("UPE", "UpstreamProtocolError", "envoy UPE upstream protocol error"),
-    ("DPE", "DownstreamProtocolError", "envoy DPE downstream protocol error"),
-    ("IH", "InvalidEnvoyRequestHeaders", "envoy IH invalid request header value (bad request)"),
+    (
+        "DF",
+        "DnsResolutionFailed",
+        "envoy DF dns resolution failure",
+    ),
+    (
+        "NC",
+        "NoClusterFound",
+        "envoy NC upstream cluster not found (no route to cluster)",
+    ),
+    (
+        "LH",
+        "FailedLocalHealthCheck",
+        "envoy LH local service failed health check (unavailable)",
+    ),
+    (
+        "OM",
+        "OverloadManagerTerminated",
+        "envoy OM overload manager terminated the request (overload)",
+    ),
+    (
+        "DO",
+        "DropOverLoad",
+        "envoy DO request dropped by drop_overload (overload)",
+    ),
+    (
+        "UPE",
+        "UpstreamProtocolError",
+        "envoy UPE upstream protocol error",
+    ),
+    (
+        "DPE",
+        "DownstreamProtocolError",
+        "envoy DPE downstream protocol error",
+    ),
+    (
+        "IH",
+        "InvalidEnvoyRequestHeaders",
+        "envoy IH invalid request header value (bad request)",
+    ),
     ("FI", "FaultInjected", "envoy FI fault injected abort"),
-    ("DC", "DownstreamConnectionTermination", "envoy DC downstream connection termination (client disconnected)"),
-    ("DI", "DelayInjected", "envoy DI delay injected (fault injection)"),
+    (
+        "DC",
+        "DownstreamConnectionTermination",
+        "envoy DC downstream connection termination (client disconnected)",
+    ),
+    (
+        "DI",
+        "DelayInjected",
+        "envoy DI delay injected (fault injection)",
+    ),
 ];
 
 /// The descriptive text of one response flag (short or long name), e.g. `UT` →

@@ -28,8 +28,8 @@
 //! Service: the mapped `service` field, else `default_service`, else none.
 
 use super::combined::{
-    excerpt, is_decimal, parse_status, parse_time_any, service_name, split_request,
-    status_or_none, trace_id_into, DimBuf, DIMS_CAP,
+    excerpt, is_decimal, parse_status, parse_time_any, service_name, split_request, status_or_none,
+    trace_id_into, DimBuf, DIMS_CAP,
 };
 use super::Format;
 use crate::{config::IngestConfig, error::IngestError, input::Input, sink::Sink};
@@ -181,7 +181,11 @@ impl Plan {
         add(&j.version, Slot::Version as usize, false);
         add(&j.trace_id, Slot::Trace as usize, false);
         add(&j.user_agent, Slot::UserAgent as usize, false);
-        add(&s(&["request", "request_line"]), Slot::RequestLine as usize, false);
+        add(
+            &s(&["request", "request_line"]),
+            Slot::RequestLine as usize,
+            false,
+        );
         add(
             &s(&["error.type", "error_type", "error", "err"]),
             Slot::Error as usize,
@@ -244,7 +248,9 @@ impl Plan {
     }
 
     fn name(&self, idx: u16) -> &str {
-        self.wanted.get(idx as usize).map_or("", |w| w.path.as_str())
+        self.wanted
+            .get(idx as usize)
+            .map_or("", |w| w.path.as_str())
     }
 
     fn text<'v>(&self, found: &'v Found<'_>, slot: Slot) -> Option<&'v str> {
@@ -271,7 +277,10 @@ impl Plan {
         let slot = |s: Slot| found.get(s as usize).and_then(|v| v.as_ref());
 
         let (status_idx, status_val) = slot(Slot::Status).ok_or_else(|| {
-            format!("expected a status field ({}), found none", self.status_names)
+            format!(
+                "expected a status field ({}), found none",
+                self.status_names
+            )
         })?;
         let status = status_of(status_val).ok_or_else(|| {
             format!(
@@ -281,9 +290,8 @@ impl Plan {
             )
         })?;
 
-        let (time_idx, time_val) = slot(Slot::Time).ok_or_else(|| {
-            format!("expected a time field ({}), found none", self.time_names)
-        })?;
+        let (time_idx, time_val) = slot(Slot::Time)
+            .ok_or_else(|| format!("expected a time field ({}), found none", self.time_names))?;
         let when = time_of(time_val).ok_or_else(|| {
             format!(
                 "expected a time (RFC 3339, epoch, or 26/Nov/2025:14:02:10 +0000) in `{}`, found {}",
@@ -317,7 +325,8 @@ impl Plan {
             Some((idx, v)) => {
                 let unit = self.wanted.get(*idx as usize).map_or(1.0, |w| w.unit_ms);
                 let d = duration_of(v, unit);
-                if d.is_none() && !matches!(v, Val::Str(s) if s.trim().is_empty() || s.trim() == "-")
+                if d.is_none()
+                    && !matches!(v, Val::Str(s) if s.trim().is_empty() || s.trim() == "-")
                 {
                     return Err(format!(
                         "expected a duration in `{}`, found {}",
@@ -347,13 +356,11 @@ impl Plan {
             };
             *span = Some((start, num_buf.len()));
         }
-        let as_text = |i: usize| {
-            match found.get(i)?.as_ref()? {
-                (_, Val::Str(s)) => Some(s.as_ref()),
-                _ => {
-                    let (a, b) = (*spans.get(i)?)?;
-                    num_buf.get(a..b)
-                }
+        let as_text = |i: usize| match found.get(i)?.as_ref()? {
+            (_, Val::Str(s)) => Some(s.as_ref()),
+            _ => {
+                let (a, b) = (*spans.get(i)?)?;
+                num_buf.get(a..b)
             }
         };
 
@@ -485,7 +492,10 @@ fn unit_of_name(name: &str) -> f64 {
         (&["_ms", "ms", "_millis", "millis", "_msec"], 1.0),
         (&["_us", "_micros", "micros", "_usec", "_µs"], 0.001),
         (&["_ns", "_nanos", "nanos", "_nsec"], 0.000_001),
-        (&["_s", "_sec", "_secs", "_seconds", "seconds", "secs"], 1000.0),
+        (
+            &["_s", "_sec", "_secs", "_seconds", "seconds", "secs"],
+            1000.0,
+        ),
     ];
     for (suffixes, unit) in suffix_units {
         if suffixes.iter().any(|s| lower.ends_with(s)) {
@@ -574,8 +584,7 @@ fn visit_object<'de, A: MapAccess<'de>>(
                     *e = idx;
                     n_exact += 1;
                 }
-            } else if rem.starts_with(key.as_ref())
-                && rem.as_bytes().get(key.len()) == Some(&b'.')
+            } else if rem.starts_with(key.as_ref()) && rem.as_bytes().get(key.len()) == Some(&b'.')
             {
                 nested.push((idx, off + key.len() as u16 + 1));
             }
@@ -638,6 +647,10 @@ struct Value<'p, 'f, 'de> {
     nested: &'p [(u16, u16)],
 }
 
+fn have_idx(cell: &Option<(u16, Val<'_>)>) -> u16 {
+    cell.as_ref().map_or(u16::MAX, |(i, _)| *i)
+}
+
 impl<'de> Value<'_, '_, 'de> {
     fn store(self, v: Val<'de>) {
         for &idx in self.exact {
@@ -645,9 +658,13 @@ impl<'de> Value<'_, '_, 'de> {
                 continue;
             };
             if let Some(cell) = self.found.get_mut(slot) {
+                // An object or array is kept only until a usable value turns up
+                // (`url` is an object when `url.path` is the path).
+                let other = matches!(v, Val::Other);
                 let better = match cell {
-                    Some((have, _)) => idx < *have,
                     None => true,
+                    Some((_, Val::Other)) => !other || idx < have_idx(cell),
+                    Some((have, _)) => !other && idx < *have,
                 };
                 if better {
                     *cell = Some((idx, v.clone()));
@@ -756,7 +773,9 @@ mod tests {
     fn nested_and_flat_dotted_names() {
         let plan = Plan::new(&IngestConfig::default());
         let f = plan
-            .extract(r#"{"http":{"status_code":503,"method":"GET"},"url.path":"/a","ts":1764165730}"#)
+            .extract(
+                r#"{"http":{"status_code":503,"method":"GET"},"url.path":"/a","ts":1764165730}"#,
+            )
             .unwrap();
         assert!(matches!(f[Slot::Status as usize], Some((_, Val::Int(503)))));
         assert!(matches!(&f[Slot::Method as usize], Some((_, Val::Str(m))) if m == "GET"));

@@ -42,7 +42,7 @@ pub(super) fn peak_and_deploy(b: &mut Builder) {
     let n = b.sys.services.len();
     let svc = r::index(&mut b.rng, n);
     let at = b.tl.onset - b.minutes(0.5, 3.0);
-    b.deploy(svc, at, "dependency and base image refresh");
+    b.deploy(svc, at, "library and base image refresh");
     business_example(b);
 }
 

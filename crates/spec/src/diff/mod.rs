@@ -257,7 +257,12 @@ impl DiffReport {
 
 /// Compares two documents; see the module documentation for the rules.
 pub fn diff(old: &Spec, new: &Spec) -> DiffReport {
-    let mut ctx = Ctx::new(old, new);
+    diff_with_budget(old, new, STEP_BUDGET)
+}
+
+/// [`diff`] with an explicit step budget.
+fn diff_with_budget(old: &Spec, new: &Spec, budget: usize) -> DiffReport {
+    let mut ctx = Ctx::new(old, new, budget);
     paths::diff_paths(&mut ctx);
     security::diff_schemes(&mut ctx);
     if ctx.truncated {
@@ -267,7 +272,7 @@ pub fn diff(old: &Spec, new: &Spec) -> DiffReport {
             method: String::new(),
             path: String::new(),
             detail: format!(
-                "the comparison stopped after {STEP_BUDGET} steps; later changes are not reported"
+                "the comparison stopped after {budget} steps; later changes are not reported"
             ),
             direction: None,
             location: String::new(),
@@ -327,6 +332,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) new: &'a Spec,
     changes: Vec<Change>,
     steps: usize,
+    budget: usize,
     truncated: bool,
     /// Findings of schema pairs already compared.
     pub(crate) memo: HashMap<schema::PairKey, Vec<schema::RelFinding>>,
@@ -345,12 +351,13 @@ pub(crate) struct Finding {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(old: &'a Spec, new: &'a Spec) -> Ctx<'a> {
+    fn new(old: &'a Spec, new: &'a Spec, budget: usize) -> Ctx<'a> {
         Ctx {
             old,
             new,
             changes: Vec::new(),
             steps: 0,
+            budget,
             truncated: false,
             memo: HashMap::new(),
             in_progress: HashSet::new(),
@@ -360,7 +367,7 @@ impl<'a> Ctx<'a> {
     /// Spends one step; false when the budget is exhausted.
     pub(crate) fn step(&mut self) -> bool {
         self.steps += 1;
-        if self.steps > STEP_BUDGET {
+        if self.steps > self.budget {
             self.truncated = true;
             return false;
         }
@@ -387,5 +394,26 @@ pub(crate) fn by_direction(direction: Direction, request: Severity, response: Se
     match direction {
         Direction::Request => request,
         Direction::Response => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exhausted_budget_is_reported_not_hidden() {
+        let text = |max: u32| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: string, maxLength: {max}}}\n"
+            )
+        };
+        let old = Spec::from_text(&text(10), "old").expect("valid");
+        let new = Spec::from_text(&text(5), "new").expect("valid");
+        let full = diff(&old, &new);
+        assert_eq!(full.changes.len(), 1);
+        let cut = diff_with_budget(&old, &new, 0);
+        assert!(cut.changes.iter().any(|c| c.id == "diff-truncated"));
+        assert_eq!(cut.verdict, Verdict::Compatible);
     }
 }

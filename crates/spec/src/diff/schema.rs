@@ -264,6 +264,12 @@ impl<'a> View<'a> {
         };
         let mut seen: Vec<String> = Vec::new();
         view.fill(ctx, dialect, node, &mut seen, 0);
+        // `{const: "card"}` is as much a string as `{type: string, enum: [card]}`.
+        if view.types.is_none() {
+            if let Some(values) = view.enum_values.as_ref().filter(|v| !v.is_empty()) {
+                view.types = Some(values.iter().map(|v| json_type(v).to_string()).collect());
+            }
+        }
         view
     }
 
@@ -359,7 +365,17 @@ impl<'a> View<'a> {
             self.nullable = true;
         }
         if self.format.is_none() {
-            self.format = map.get("format").and_then(Value::as_str).map(str::to_string);
+            // `binary` only says "raw bytes" (3.1 says it with contentMediaType instead, and
+            // spells 3.0's `byte` as contentEncoding: base64, OpenAPI 3.1.0 §4.8.14.3).
+            self.format = match map.get("format").and_then(Value::as_str) {
+                Some("binary") | None => None,
+                Some(f) => Some(f.to_string()),
+            };
+            if self.format.is_none()
+                && map.get("contentEncoding").and_then(Value::as_str) == Some("base64")
+            {
+                self.format = Some("byte".to_string());
+            }
         }
         if self.enum_values.is_none() {
             if let Some(Value::Array(values)) = map.get("enum") {
@@ -518,6 +534,19 @@ fn is_null_schema(node: &Node<'_>) -> bool {
         _ => {}
     }
     map.get("const") == Some(&Value::Null)
+}
+
+/// The JSON Schema type of a value.
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 /// Does `a` accept every type `b` accepts (`None` is "any type")?
