@@ -17,6 +17,9 @@ pub struct IngestConfig {
     pub max_document_bytes: usize,
     /// The service name to use for access logs that do not name one.
     pub default_service: Option<String>,
+    /// Uncompressed line-oriented files over twice this size are split at newlines and
+    /// read in parallel chunks of this size.
+    pub chunk_bytes: u64,
 }
 
 impl Default for IngestConfig {
@@ -27,6 +30,7 @@ impl Default for IngestConfig {
             max_line_bytes: 32 * 1024 * 1024,
             max_document_bytes: 512 * 1024 * 1024,
             default_service: None,
+            chunk_bytes: 64 * 1024 * 1024,
         }
     }
 }

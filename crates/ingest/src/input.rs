@@ -20,6 +20,11 @@ pub struct Input {
     offset: u64,
     line: u64,
     buf: Vec<u8>,
+    /// False for a chunk of a file read in parallel: line numbers are unknown, so
+    /// problems are located by byte offset instead.
+    lines_known: bool,
+    /// Stop at the first line starting at or after this offset (chunks).
+    end: u64,
 }
 
 /// One line of an input.
@@ -99,7 +104,39 @@ impl Input {
             offset: 0,
             line: 0,
             buf: Vec::new(),
+            lines_known: true,
+            end: u64::MAX,
         })
+    }
+
+    /// Opens the lines of an uncompressed file that start within `[start, end)`: the
+    /// unit of parallel reading. The line straddling `start` belongs to the chunk before.
+    pub fn open_chunk(path: &Path, start: u64, end: u64) -> Result<Input, IngestError> {
+        use std::io::{Seek, SeekFrom};
+        let open_err = |e: std::io::Error| IngestError::Open { path: path.to_path_buf(), source: e };
+        let mut f = File::open(path).map_err(open_err)?;
+        let mut offset = 0;
+        if start > 0 {
+            f.seek(SeekFrom::Start(start - 1)).map_err(open_err)?;
+            let mut r = BufReader::new(f);
+            let mut skipped = Vec::new();
+            // From the byte before `start`: when it is a newline, `start` begins a line.
+            let n = r.read_until(b'\n', &mut skipped).map_err(open_err)?;
+            offset = start - 1 + n as u64;
+            f = r.into_inner();
+            f.seek(SeekFrom::Start(offset)).map_err(open_err)?;
+        }
+        let name = path.display().to_string();
+        let mut input = Self::from_reader(&name, Box::new(f))?;
+        input.offset = offset;
+        input.lines_known = start == 0;
+        input.end = end;
+        Ok(input)
+    }
+
+    /// False when line numbers are unknown (a chunk after the first).
+    pub fn lines_known(&self) -> bool {
+        self.lines_known
     }
 
     /// The file name as given.
@@ -133,6 +170,9 @@ impl Input {
     pub fn next_line(&mut self, max: usize) -> Result<Line<'_>, IngestError> {
         self.buf.clear();
         let start = self.offset;
+        if start >= self.end {
+            return Ok(Line::End);
+        }
         let mut too_long = false;
         let mut total: u64 = 0;
         loop {

@@ -14,6 +14,10 @@ pub struct Sink<'a> {
     pub file: &'a str,
     /// Reader settings.
     pub config: &'a IngestConfig,
+    /// Problems are located by byte offset, not line (chunks read in parallel).
+    pub by_offset: bool,
+    /// Whether this sink counts the file (only one chunk of a split file does).
+    pub counts_file: bool,
     counted_kinds: Vec<&'static str>,
 }
 
@@ -24,6 +28,8 @@ impl<'a> Sink<'a> {
             summary,
             file,
             config,
+            by_offset: false,
+            counts_file: true,
             counted_kinds: Vec::new(),
         }
     }
@@ -31,7 +37,9 @@ impl<'a> Sink<'a> {
     /// Counts the file once under `kind` (a file holding several kinds counts under each).
     pub fn file(&mut self, kind: &'static str) {
         if !self.counted_kinds.contains(&kind) {
-            if self.counted_kinds.is_empty() {
+            if !self.counts_file {
+                // Another chunk of the same file counts it.
+            } else if self.counted_kinds.is_empty() {
                 self.summary.count_file(kind);
             } else {
                 // Same file, another kind: the kind's file count, not the total.
@@ -47,8 +55,22 @@ impl<'a> Sink<'a> {
         self.summary.count_records(kind, n);
     }
 
-    /// Counts one bad record at `line` (1-based; 0 when unknown) with why.
+    /// Counts one bad record at `line` (1-based; 0 when unknown) with why. In a chunk
+    /// read in parallel, `line` is the byte offset [`crate::formats::for_each_line`] gave.
     pub fn skip_line(&mut self, kind: &'static str, line: u64, message: impl std::fmt::Display) {
+        if self.by_offset {
+            let at = format!("byte {line}");
+            return self.skip_at(kind, &at, message);
+        }
+        self.skip_line_number(kind, line, message);
+    }
+
+    /// Like [`Sink::skip_line`], for a location known to be a line number or not at all.
+    pub fn skip_line_number(&mut self, kind: &'static str, line: u64, message: impl std::fmt::Display) {
+        if self.by_offset {
+            let at = "a line over the length limit".to_string();
+            return self.skip_at(kind, &at, message);
+        }
         self.file(kind);
         let loc = if line > 0 {
             format!("{}:{}", self.file, line)

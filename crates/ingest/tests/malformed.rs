@@ -113,3 +113,37 @@ fn bad_yaml_openapi() {
     assert_eq!(s.input.skipped, 1);
     assert!(s.input.problems[0].contains("o.yaml") && s.input.problems[0].contains("YAML"), "{:?}", s.input.problems);
 }
+
+#[test]
+fn a_large_file_read_in_parallel_chunks_equals_a_sequential_read() {
+    // Just over five chunks of OTLP span lines, with one bad line in a later chunk.
+    let dir = std::env::temp_dir().join(format!("apitriage-chunks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("spans.jsonl");
+    let line = format!("{SPAN_LINE}\n");
+    let cfg = IngestConfig { chunk_bytes: 64 * 1024, ..IngestConfig::default() };
+    let n = (cfg.chunk_bytes as usize * 5 + 4096) / line.len() + 1;
+    let mut text = String::with_capacity(n * line.len() + 100);
+    for i in 0..n {
+        if i == n * 3 / 4 {
+            text.push_str("{\"resourceSpans\": oops}\n");
+        }
+        text.push_str(&line);
+    }
+    std::fs::write(&path, &text).unwrap();
+    let mut chunked = Summary::new();
+    apitriage_ingest::read_file(&path, &cfg, &mut chunked);
+    let mut whole = Summary::new();
+    read_bytes("spans.jsonl", text.as_bytes(), &IngestConfig::default(), &mut whole);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(chunked.input.records, n as u64);
+    assert_eq!(chunked.input.records, whole.input.records);
+    assert_eq!((chunked.input.files, chunked.input.skipped), (1, 1));
+    assert!(chunked.input.problems[0].contains("byte "), "{:?}", chunked.input.problems);
+    chunked.finish();
+    whole.finish();
+    assert_eq!(
+        chunked.canonical().replace("spans.jsonl", ""),
+        whole.canonical().replace("spans.jsonl", "")
+    );
+}

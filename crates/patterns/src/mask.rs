@@ -406,6 +406,9 @@ fn ipv6(s: &[u8]) -> Option<usize> {
         colons += 1;
         at += 1;
     }
+    if !boundary(s, at) {
+        return None;
+    }
     // Trailing colons are punctuation (`… 00:1a:2b:3c:4d:5e: down`), and a value that
     // ends in a hex digit keeps masking idempotent.
     while at > 0 && s[at - 1] == b':' {
@@ -430,6 +433,10 @@ fn email(s: &[u8]) -> Option<usize> {
         .take(MAX_EMAIL_LEN - domain_start.min(MAX_EMAIL_LEN))
         .take_while(|b| is_domain(b))
         .count();
+    // The scan must stop at a real boundary, not at a `<*>` (idempotence).
+    if !boundary(s, domain_start + domain) {
+        return None;
+    }
     // A sentence may end right after the address.
     while domain > 0 && matches!(s[domain_start + domain - 1], b'.' | b'-') {
         domain -= 1;
@@ -478,13 +485,15 @@ fn unit(s: &[u8], from: usize) -> Option<usize> {
         .then_some(len)
 }
 
-/// Digits with dot-separated groups (`42`, `3.14`, `1.2.3`) from `from`; returns the end.
-fn dotted_digits(s: &[u8], from: usize) -> Option<usize> {
+/// Digits with dot-separated groups (`42`, `3.14`, `1.2.3`) from `from`: returns the
+/// end, and where the run ends without its last group (the end itself for one group).
+fn dotted_digits_and_prefix(s: &[u8], from: usize) -> Option<(usize, usize)> {
     let first = digits(s, from);
     if first == 0 {
         return None;
     }
     let mut at = from + first;
+    let mut prefix = at;
     for _ in 1..MAX_NUMBER_GROUPS {
         let next = if byte_is(s, at, b'.') {
             digits(s, at + 1)
@@ -494,9 +503,10 @@ fn dotted_digits(s: &[u8], from: usize) -> Option<usize> {
         if next == 0 {
             break;
         }
+        prefix = at;
         at += 1 + next;
     }
-    Some(at)
+    Some((at, prefix))
 }
 
 /// Signed, dotted numbers with an optional unit (`-42`, `1.5s`, `1h30m`); a `%` after
@@ -512,16 +522,28 @@ fn number(s: &[u8], previous: Option<u8>) -> Option<usize> {
         return None;
     }
     let sign = usize::from(signed);
-    let mut at = dotted_digits(s, sign)?;
+    let (mut at, prefix) = dotted_digits_and_prefix(s, sign)?;
+    // The longest match that ends before a `.` group, kept in case the whole fails.
+    let mut before_last_group = (prefix < at).then_some(prefix);
     // Durations such as `1h30m5.5s` alternate numbers and units.
     while let Some(len) = unit(s, at) {
         at += len;
-        match dotted_digits(s, at) {
-            Some(end) => at = end,
+        match dotted_digits_and_prefix(s, at) {
+            Some((end, prefix)) => {
+                if prefix < end {
+                    before_last_group = Some(prefix);
+                }
+                at = end;
+            }
             None => break,
         }
     }
-    boundary(s, at).then_some(at)
+    if boundary(s, at) {
+        return Some(at);
+    }
+    // A dotted run running into a word (`1.2.3abc`) still starts with a number (`1.2`):
+    // masking it keeps masking idempotent, since the rest is masked apart anyway.
+    before_last_group
 }
 
 /// A segment right after `/` holding an id: at least three digits, mixed with letters
@@ -533,6 +555,9 @@ fn path_id(s: &[u8], previous: Option<u8>) -> Option<usize> {
     }
     let is_segment = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-';
     let mut len = s.iter().take_while(|b| is_segment(b)).count();
+    if !boundary(s, len) {
+        return None;
+    }
     while len > 0 && matches!(s[len - 1], b'_' | b'-') {
         len -= 1;
     }

@@ -147,6 +147,7 @@ pub(crate) fn db_group(role: Role) -> usize {
 }
 
 /// One business domain's vocabulary.
+#[derive(Debug)]
 pub(crate) struct DomainDef {
     pub key: &'static str,
     pub brand_words: &'static [&'static str],

@@ -525,7 +525,7 @@ pub(crate) fn out_of_memory(svc: &Service) -> Exc {
         Lang::Java => Exc {
             ty: "java.lang.OutOfMemoryError".into(),
             msg: "Java heap space".into(),
-            stack: "java.lang.OutOfMemoryError: Java heap space\n\tat java.base/java.util.Arrays.copyOf(Arrays.java:3541)\n\tat java.base/java.lang.AbstractStringBuilder.ensureCapacityInternal(AbstractStringBuilder.java:242)\n\tat com.fasterxml.jackson.core.util.TextBuffer.contentsAsString(TextBuffer.java:480)\n\tat com.fasterxml.jackson.databind.ObjectMapper.writeValueAsString(ObjectMapper.java:3964)".into(),
+            stack: "java.lang.OutOfMemoryError: Java heap space\n\tat java.base/java.util.Arrays.copyOf(Arrays.java:3541)\n\tat java.base/java.io.ByteArrayOutputStream.write(ByteArrayOutputStream.java:125)\n\tat com.fasterxml.jackson.core.json.UTF8JsonGenerator._flushBuffer(UTF8JsonGenerator.java:2203)\n\tat com.fasterxml.jackson.databind.ObjectMapper.writeValueAsString(ObjectMapper.java:3964)".into(),
         },
         Lang::Go => Exc {
             ty: "*errors.errorString".into(),

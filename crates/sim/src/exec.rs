@@ -398,19 +398,7 @@ impl<'a> Exec<'a> {
     }
 
     fn matches(&self, filter: &Filter) -> bool {
-        let sys = self.sys;
-        let u = &sys.users[self.user];
-        let client = &sys.clients[u.client];
-        filter.region.is_none_or(|r| r == u.region)
-            && filter.cohort.is_none_or(|c| c == u.cohort)
-            && filter.role.is_none_or(|x| x == u.role)
-            && filter.tenant.is_none_or(|x| x == u.tenant)
-            && filter.not_tenant.is_none_or(|x| x != u.tenant)
-            && filter.clients.as_ref().is_none_or(|k| k.contains(&client.kind))
-            && (!filter.old_clients || client.old)
-            && filter
-                .user_share
-                .is_none_or(|(share, salt)| r::unit_hash(u.key, salt) < share)
+        filter_matches(self.sys, filter, self.user)
     }
 
     fn scope_server(&self, svc: usize) -> &'static str {
@@ -729,7 +717,8 @@ impl<'a> Exec<'a> {
             if f.status >= 500 && !f.logged {
                 if let Some(e) = &f.exc {
                     events.push(Self::exception_event(t, e));
-                    let (scope, body) = match (svc.lang, f.unhandled) {
+                    let panicked = f.unhandled && (svc.lang == Lang::Java || !e.stack.is_empty());
+                    let (scope, body) = match (svc.lang, panicked) {
                         (Lang::Java, true) => (
                             "org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[dispatcherServlet]".to_string(),
                             format!(
@@ -1602,6 +1591,22 @@ impl<'a> Exec<'a> {
         );
         self.log(&here, t, Sev::Warn, scope, body, None);
     }
+}
+
+/// Whether a user satisfies a filter (its per-request conditions aside).
+pub(crate) fn filter_matches(sys: &System, filter: &Filter, user: usize) -> bool {
+    let u = &sys.users[user];
+    let client = &sys.clients[u.client];
+    filter.region.is_none_or(|r| r == u.region)
+        && filter.cohort.is_none_or(|c| c == u.cohort)
+        && filter.role.is_none_or(|x| x == u.role)
+        && filter.tenant.is_none_or(|x| x == u.tenant)
+        && filter.not_tenant.is_none_or(|x| x != u.tenant)
+        && filter.clients.as_ref().is_none_or(|k| k.contains(&client.kind))
+        && (!filter.old_clients || client.old)
+        && filter
+            .user_share
+            .is_none_or(|(share, salt)| r::unit_hash(u.key, salt) < share)
 }
 
 fn served_to_step(s: Served, caller_is_edge: bool) -> StepRes {

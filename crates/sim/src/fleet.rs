@@ -47,7 +47,8 @@ const MAX_EXTRA_PODS: usize = 3;
 
 fn generation(sys: &System, svc: usize, change: u32, from: i64, rollout: i64, version: String, rng: &mut SimRng) -> Generation {
     let s = &sys.services[svc];
-    let rs = r::chars(rng, POD_ALPHABET, 9 + r::index(rng, 2));
+    let rs_len = 9 + r::index(rng, 2);
+    let rs = r::chars(rng, POD_ALPHABET, rs_len);
     let n = s.pods + MAX_EXTRA_PODS;
     let mut pods = Vec::new();
     let mut nodes = Vec::new();

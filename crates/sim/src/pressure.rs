@@ -9,8 +9,10 @@
 //! table (waits, rejections, pauses) as the metrics writer (pool, queue, heap, CPU), so
 //! the two always agree.
 
+use std::collections::BTreeMap;
+
 use crate::scenarios::{DepFailure, Effect, Plan, Resource, Target};
-use crate::system::System;
+use crate::system::{Step, System};
 use crate::time::{hour_of_day, SEC};
 
 const RESOURCES: usize = 4;
@@ -33,6 +35,58 @@ pub(crate) fn daily(t: i64) -> f64 {
     (1.0 + 0.3 * a + 0.08 * b).max(0.3)
 }
 
+fn step_targets(sys: &System, step: &Step, svc: usize, out: &mut Vec<Target>) {
+    match step {
+        Step::Db { db, .. } => out.push(Target::Db(*db)),
+        Step::Cache { miss, .. } => {
+            out.push(Target::Cache);
+            step_targets(sys, miss, svc, out);
+        }
+        Step::External { ext, .. } => out.push(Target::External(*ext)),
+        Step::Call { op, .. } => {
+            let callee = sys.ops[*op].service;
+            if callee != svc {
+                out.push(Target::Service(callee));
+            }
+        }
+        Step::Work { .. } => {}
+    }
+}
+
+fn op_targets(sys: &System, op: usize, svc: usize, out: &mut Vec<Target>) {
+    let o = &sys.ops[op];
+    for step in &o.steps {
+        if o.service == svc {
+            step_targets(sys, step, svc, out);
+        }
+        if let Step::Call { op: callee, .. } = step {
+            op_targets(sys, *callee, svc, out);
+        }
+    }
+}
+
+/// For each service, the share of its traffic (by endpoint weight) whose handling
+/// calls each downstream directly.
+fn target_shares(sys: &System) -> BTreeMap<(usize, Target), f64> {
+    let mut totals = vec![0.0; sys.services.len()];
+    let mut used: BTreeMap<(usize, Target), f64> = BTreeMap::new();
+    for (e, ep) in sys.endpoints.iter().enumerate() {
+        for svc in sys.services_of_endpoint(e) {
+            totals[svc] += ep.weight;
+            let mut targets = Vec::new();
+            op_targets(sys, ep.edge_op, svc, &mut targets);
+            targets.sort();
+            targets.dedup();
+            for t in targets {
+                *used.entry((svc, t)).or_insert(0.0) += ep.weight;
+            }
+        }
+    }
+    used.into_iter()
+        .map(|((svc, t), w)| ((svc, t), if totals[svc] > 0.0 { w / totals[svc] } else { 0.0 }))
+        .collect()
+}
+
 /// Utilisation tables.
 pub(crate) struct Pressure {
     start: i64,
@@ -53,6 +107,20 @@ pub(crate) fn endpoint_multiplier(plan: &Plan, ep: usize, t: i64) -> f64 {
         match s.endpoint {
             None if s.tenant.is_none() => m *= 1.0 + s.curve.at(t),
             Some(e) if e == ep => m += s.curve.at(t),
+            _ => {}
+        }
+    }
+    m
+}
+
+/// Like [`endpoint_multiplier`] without the tenant-specific surges (the traffic
+/// generator plays those as separate arrivals from the tenant's users).
+pub(crate) fn endpoint_multiplier_no_tenant(plan: &Plan, ep: usize, t: i64) -> f64 {
+    let mut m = 1.0;
+    for s in &plan.surges {
+        match (s.endpoint, s.tenant) {
+            (None, None) => m *= 1.0 + s.curve.at(t),
+            (Some(e), None) if e == ep => m += s.curve.at(t),
             _ => {}
         }
     }
@@ -86,7 +154,8 @@ impl Pressure {
             }
             b
         };
-        let uses_cache: Vec<bool> = (0..n).map(|s| sys.service_uses_cache(s)).collect();
+        let shares = target_shares(sys);
+        let share = |svc: usize, t: Target| shares.get(&(svc, t)).copied().unwrap_or(0.0);
         for (i, slot) in (0..len).map(|i| (i, start + i as i64 * SEC)) {
             let t = slot;
             let day = daily(t) / daily(plan.timeline.onset).max(0.3);
@@ -122,34 +191,34 @@ impl Pressure {
                             if c <= 0.0 {
                                 continue;
                             }
-                            let timeout_hold = if *failure == Some(DepFailure::Timeout) {
-                                fail_prob * 25.0
-                            } else {
-                                0.0
+                            let timeout_hold = match (failure, target) {
+                                (Some(DepFailure::Timeout), Target::Cache) => fail_prob * 4.0,
+                                (Some(DepFailure::Timeout), _) => fail_prob * 25.0,
+                                _ => 0.0,
                             };
                             let lm = latency_mult.max(1.0) + timeout_hold;
+                            let w = share(svc, *target);
+                            if w <= 0.0 {
+                                continue;
+                            }
                             match target {
-                                Target::Db(d) if sys.service_uses_db(svc, *d) => {
-                                    hold_pool *= 1.0 + (lm - 1.0) * c * 0.7;
-                                    hold_threads *= 1.0 + (lm - 1.0) * c * 0.4;
+                                Target::Db(_) => {
+                                    hold_pool *= 1.0 + (lm - 1.0) * c * w;
+                                    hold_threads *= 1.0 + (lm - 1.0) * c * w;
                                 }
-                                Target::Cache if uses_cache[svc] => {
+                                Target::Cache => {
                                     if failure.is_some() {
-                                        hold_pool *= 1.0 + 1.5 * c * fail_prob;
+                                        hold_pool *= 1.0 + 0.6 * c * fail_prob * w;
                                     }
-                                    hold_threads *= 1.0 + (lm - 1.0) * c * 0.3;
+                                    hold_threads *= 1.0 + (lm - 1.0) * c * w;
                                 }
-                                Target::External(x) if sys.service_uses_external(svc, *x) => {
-                                    hold_threads *= 1.0 + (lm - 1.0) * c * 0.5;
+                                Target::External(_) | Target::Service(_) => {
+                                    hold_threads *= 1.0 + (lm - 1.0) * c * w;
                                 }
-                                Target::Service(s) if *s == svc => {
-                                    hold_threads *= 1.0 + (lm - 1.0) * c * 0.5;
-                                }
-                                _ => {}
                             }
                         }
-                        Effect::CacheMiss { curve, .. } if uses_cache[svc] => {
-                            hold_pool *= 1.0 + 1.2 * curve.at(t);
+                        Effect::CacheMiss { curve, .. } => {
+                            hold_pool *= 1.0 + 1.2 * curve.at(t) * share(svc, Target::Cache);
                         }
                         _ => {}
                     }

@@ -700,7 +700,7 @@ fn build_ops(sys: &mut System, rng: &mut SimRng) {
                     retries: 1,
                     fail_open: false,
                 }),
-                fallback: false,
+                fallback: true,
             },
             Step::Work {
                 name: "QuoteCalculator.compute".into(),

@@ -250,7 +250,10 @@ impl<'s> Checker<'s> {
         };
         let (body_def, body_ptr) = deref(doc, raw, &pointer::join(&op.pointer, "requestBody"));
         let exchange = sink.exchange;
-        let text = exchange.request_body.as_deref().filter(|b| !b.trim().is_empty());
+        let text = exchange
+            .request_body
+            .as_deref()
+            .filter(|b| !b.trim().is_empty());
         let Some(text) = text else {
             if body_def.get("required") == Some(&Value::Bool(true)) {
                 sink.push(
@@ -353,7 +356,11 @@ impl<'s> Checker<'s> {
             None => media_map
                 .iter()
                 .find(|(k, _)| is_json(&crate::diff::media_essence(k)))
-                .or_else(|| (media_map.len() == 1).then(|| media_map.iter().next()).flatten()),
+                .or_else(|| {
+                    (media_map.len() == 1)
+                        .then(|| media_map.iter().next())
+                        .flatten()
+                }),
         };
         let Some((key, media)) = matched else {
             let mut declared: Vec<&str> = media_map.keys().map(String::as_str).collect();
@@ -408,12 +415,7 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn validator(
-        &mut self,
-        ptr: &str,
-        schema: &Value,
-        direction: Direction,
-    ) -> Option<&Validator> {
+    fn validator(&mut self, ptr: &str, schema: &Value, direction: Direction) -> Option<&Validator> {
         let key = (ptr.to_string(), direction);
         if !self.validators.contains_key(&key) {
             let translated = crate::dialect::validation_schema(
@@ -529,7 +531,9 @@ fn describe(kind: &ValidationErrorKind, instance: &Value) -> (String, String) {
             (expected, found)
         }
         K::Required { property } => {
-            let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_string);
             (
                 format!("required property '{name}'"),
                 format!("object without '{name}'"),
@@ -539,7 +543,11 @@ fn describe(kind: &ValidationErrorKind, instance: &Value) -> (String, String) {
             "no undocumented properties".into(),
             format!(
                 "{} {}",
-                if unexpected.len() == 1 { "property" } else { "properties" },
+                if unexpected.len() == 1 {
+                    "property"
+                } else {
+                    "properties"
+                },
                 unexpected
                     .iter()
                     .map(|u| format!("'{u}'"))
@@ -568,7 +576,10 @@ fn describe(kind: &ValidationErrorKind, instance: &Value) -> (String, String) {
         K::MinProperties { limit } => (format!("at least {limit} properties"), found),
         K::MaxProperties { limit } => (format!("at most {limit} properties"), found),
         K::UniqueItems => ("unique items".into(), "array with duplicates".into()),
-        K::OneOfNotValid { .. } => ("exactly one oneOf variant".into(), format!("{found}, matching none")),
+        K::OneOfNotValid { .. } => (
+            "exactly one oneOf variant".into(),
+            format!("{found}, matching none"),
+        ),
         K::OneOfMultipleValid { .. } => (
             "exactly one oneOf variant".into(),
             format!("{found}, matching several"),

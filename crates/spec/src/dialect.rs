@@ -166,11 +166,9 @@ impl Translator<'_> {
                 self.list(child)
             } else if MAP.contains(&key.as_str()) {
                 match child {
-                    Value::Object(m) => Value::Object(
-                        m.iter()
-                            .map(|(k, s)| (k.clone(), self.schema(s)))
-                            .collect(),
-                    ),
+                    Value::Object(m) => {
+                        Value::Object(m.iter().map(|(k, s)| (k.clone(), self.schema(s))).collect())
+                    }
                     other => other.clone(),
                 }
             } else {

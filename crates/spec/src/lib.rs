@@ -1,5 +1,5 @@
 //! OpenAPI contract tooling for apitriage: what changed between two versions of an API
-//! contract ([`diff`]), and whether captured traffic honours the contract ([`check`]).
+//! contract ([`diff()`]), and whether captured traffic honours the contract ([`check()`]).
 //!
 //! The runbook's *contract* bucket asks two questions of a failing request: did the
 //! contract change under the client (a breaking change shipped in a release), and does
@@ -25,8 +25,8 @@
 //! - [`render`]: text, JSON and Markdown output.
 
 pub mod check;
-pub mod diff;
 mod dialect;
+pub mod diff;
 mod error;
 pub mod load;
 mod matcher;

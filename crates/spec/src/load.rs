@@ -2,7 +2,7 @@
 //!
 //! The format is recognised from the content, not the file name: a document whose first
 //! non-blank character is `{` is JSON (so JSON errors carry JSON's own messages), anything
-//! else is YAML 1.2 (OpenAPI 3.0.3 §4.3 "Format": "an OpenAPI document ... MAY be
+//! else is YAML 1.2 (OpenAPI 3.0.3 §4.2 "Format": "an OpenAPI document ... MAY be
 //! represented either in JSON or YAML format"). YAML goes through `serde_yaml_ng`'s own
 //! value type first so that merge keys (`<<`) are applied and non-string keys — the
 //! unquoted `200:` of a responses map is an integer in YAML — become the strings OpenAPI
@@ -424,9 +424,14 @@ mod tests {
     #[test]
     fn positions_are_cut_from_parser_messages() {
         assert_eq!(
-            strip_position("did not find expected key at line 11 column 8, while parsing a block mapping"),
+            strip_position(
+                "did not find expected key at line 11 column 8, while parsing a block mapping"
+            ),
             "did not find expected key, while parsing a block mapping"
         );
-        assert_eq!(strip_position("trailing comma at line 5 column 65"), "trailing comma");
+        assert_eq!(
+            strip_position("trailing comma at line 5 column 65"),
+            "trailing comma"
+        );
     }
 }

@@ -13,6 +13,7 @@
 //! different mistakes.
 
 use crate::pointer;
+use crate::resolve::deref;
 use regex::Regex;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -29,7 +30,8 @@ pub struct OperationRef {
     pub method: String,
     /// The path template as written in the document (`/orders/{id}`).
     pub template: String,
-    /// JSON pointer of the Operation Object (`/paths/~1orders~1{id}/get`).
+    /// JSON pointer of the Operation Object (`/paths/~1orders~1{id}/get`; inside
+    /// `components/pathItems` when the path item is a `$ref`).
     pub pointer: String,
     /// Path parameter values taken from the request path, by name.
     pub path_params: BTreeMap<String, String>,
@@ -54,6 +56,8 @@ pub enum OperationMatch {
 #[derive(Debug, Clone)]
 struct Route {
     template: String,
+    /// Pointer of the Path Item Object, `$ref` followed.
+    item: String,
     regex: Regex,
     names: Vec<String>,
     /// Literal characters outside `{}`: more is more specific.
@@ -78,11 +82,12 @@ impl Matcher {
                 if !template.starts_with('/') {
                     continue;
                 }
+                let (item, item_ptr) = deref(doc, item, &pointer::join("/paths", template));
                 let methods: Vec<&'static str> = METHODS
                     .into_iter()
                     .filter(|m| item.get(*m).is_some_and(Value::is_object))
                     .collect();
-                if let Some(route) = compile(template, methods) {
+                if let Some(route) = compile(template, item_ptr, methods) {
                     routes.push(route);
                 }
             }
@@ -150,11 +155,10 @@ impl Matcher {
                         path_params.insert(name.clone(), pointer::percent_decode(value.as_str()));
                     }
                 }
-                let item = pointer::join("/paths", &route.template);
                 return OperationMatch::Found(OperationRef {
                     method: m.to_ascii_uppercase(),
                     template: route.template.clone(),
-                    pointer: pointer::join(&item, m),
+                    pointer: pointer::join(&route.item, m),
                     path_params,
                 });
             }
@@ -175,7 +179,7 @@ impl Matcher {
 }
 
 /// Compiles a template into an anchored regex; `None` for a malformed template.
-fn compile(template: &str, methods: Vec<&'static str>) -> Option<Route> {
+fn compile(template: &str, item: String, methods: Vec<&'static str>) -> Option<Route> {
     let trimmed = trim_slash(template);
     let mut pattern = String::from("^");
     let mut names = Vec::new();
@@ -201,6 +205,7 @@ fn compile(template: &str, methods: Vec<&'static str>) -> Option<Route> {
     let regex = Regex::new(&pattern).ok()?;
     Some(Route {
         template: template.to_string(),
+        item,
         regex,
         names,
         literal_chars,
@@ -326,8 +331,7 @@ mod tests {
             panic!("not found");
         };
         assert_eq!(op.template, "/orders/special");
-        let OperationMatch::Found(op) = m.find("DELETE", "https://x/v1/orders/special?x=1")
-        else {
+        let OperationMatch::Found(op) = m.find("DELETE", "https://x/v1/orders/special?x=1") else {
             panic!("not found");
         };
         assert_eq!(op.template, "/orders/{id}");
@@ -350,6 +354,21 @@ mod tests {
             }
         );
         assert_eq!(m.find("GET", "/customers/7"), OperationMatch::UnknownRoute);
-        assert_eq!(m.find("GET", "/orders/7/items"), OperationMatch::UnknownRoute);
+        assert_eq!(
+            m.find("GET", "/orders/7/items"),
+            OperationMatch::UnknownRoute
+        );
+    }
+
+    #[test]
+    fn path_items_behind_refs_are_followed() {
+        let m = Matcher::new(&json!({
+            "paths": {"/a": {"$ref": "#/components/pathItems/A"}},
+            "components": {"pathItems": {"A": {"get": {}}}}
+        }));
+        let OperationMatch::Found(op) = m.find("GET", "/a") else {
+            panic!("not found");
+        };
+        assert_eq!(op.pointer, "/components/pathItems/A/get");
     }
 }

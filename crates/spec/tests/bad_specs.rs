@@ -17,10 +17,7 @@ fn load_err(name: &str) -> (SpecError, String) {
         Ok(_) => panic!("{name} loaded but should not"),
         Err(e) => {
             let text = e.to_string();
-            assert!(
-                text.contains(name),
-                "the error must name the file: {text}"
-            );
+            assert!(text.contains(name), "the error must name the file: {text}");
             assert_eq!(
                 text.chars().next().map(char::is_uppercase),
                 Some(false),
@@ -38,7 +35,10 @@ fn invalid_yaml_reports_line_and_column() {
         panic!("not a yaml error: {text}");
     };
     assert_eq!((line, column), (11, 8), "{text}");
-    assert!(text.contains("invalid-indentation.yaml:11:8: invalid yaml:"), "{text}");
+    assert!(
+        text.contains("invalid-indentation.yaml:11:8: invalid yaml:"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -58,7 +58,10 @@ fn missing_openapi_field_and_swagger_2_are_named() {
     let (_, text) = load_err("swagger2.yaml");
     assert!(text.contains("swagger 2.0"), "{text}");
     let (_, text) = load_err("unsupported-version.yaml");
-    assert!(text.contains("unsupported openapi version '4.0.0'"), "{text}");
+    assert!(
+        text.contains("unsupported openapi version '4.0.0'"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -97,14 +100,18 @@ fn wrong_shapes_and_encodings_are_named() {
     let (_, text) = load_err("paths-not-an-object.yaml");
     assert!(text.contains("at /paths: expected an object"), "{text}");
     let (err, text) = load_err("not-utf8.yaml");
-    assert!(matches!(err, SpecError::Encoding { offset: 30, .. }), "{text}");
+    assert!(
+        matches!(err, SpecError::Encoding { offset: 30, .. }),
+        "{text}"
+    );
     let missing = Spec::load(&fixture("does-not-exist.yaml")).expect_err("missing file");
     assert!(matches!(missing, SpecError::Io { .. }), "{missing}");
 }
 
 #[test]
 fn recursive_schemas_terminate_in_diff_and_check() {
-    let old = Spec::load(&fixture("recursive-tree.yaml")).expect("recursion through properties is fine");
+    let old =
+        Spec::load(&fixture("recursive-tree.yaml")).expect("recursion through properties is fine");
     let new = Spec::load(&fixture("recursive-tree-v2.yaml")).expect("valid");
     let report = diff(&old, &new);
     let ids: Vec<&str> = report.changes.iter().map(|c| c.id).collect();
@@ -141,7 +148,11 @@ fn documents_nested_too_deep_are_refused() {
     });
     let err = Spec::from_value(doc, "deep.json").expect_err("too deep");
     assert!(matches!(err, SpecError::TooDeep { .. }), "{err}");
-    assert!(err.to_string().starts_with("deep.json: at /components/schemas/Deep/items/"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("deep.json: at /components/schemas/Deep/items/"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -151,7 +162,10 @@ fn from_value_refuses_non_objects() {
         assert!(err.to_string().contains("expected an object"), "{err}");
     }
     let err = Spec::from_value(json!({"openapi": {"v": 3}}), "x").expect_err("bad field");
-    assert!(err.to_string().contains("the `openapi` field is an object"), "{err}");
+    assert!(
+        err.to_string().contains("the `openapi` field is an object"),
+        "{err}"
+    );
     // A numeric `openapi` (YAML `openapi: 3.1`) is read leniently.
     let spec = Spec::from_value(json!({"openapi": 3.1, "paths": {}}), "x").expect("lenient");
     assert_eq!(spec.openapi_version(), "3.1");
@@ -190,5 +204,25 @@ fn a_large_flat_document_loads_quickly() {
         started.elapsed() < std::time::Duration::from_secs(30),
         "took {:?}",
         started.elapsed()
+    );
+}
+
+#[test]
+fn files_over_the_size_limit_are_refused_before_reading() {
+    let path =
+        std::env::temp_dir().join(format!("apitriage-spec-huge-{}.yaml", std::process::id()));
+    let file = std::fs::File::create(&path).expect("temp file");
+    // Sparse: nothing is written, the size alone must be enough to refuse it.
+    file.set_len(apitriage_spec::load::MAX_FILE_BYTES + 1)
+        .expect("set_len");
+    drop(file);
+    let result = Spec::load(&path);
+    let _ = std::fs::remove_file(&path);
+    let err = result.expect_err("too large");
+    assert!(matches!(err, SpecError::TooLarge { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("larger than the 67108864-byte limit"),
+        "{err}"
     );
 }

@@ -8,7 +8,9 @@ use apitriage_spec::{check, render_check, Format, Spec, Violation};
 use std::path::Path;
 
 fn spec(name: &str) -> Spec {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/orders").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/orders")
+        .join(name);
     Spec::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -137,14 +139,31 @@ fn openapi_30_nullable_and_boolean_exclusive_minimum() {
     assert_eq!(
         summary(&violations),
         vec![
-            (0, "response-body-schema", "/coupon", "string or null", "number 7"),
-            (0, "response-body-schema", "/lines/0/total", "number", "string \"12.50\""),
+            (
+                0,
+                "response-body-schema",
+                "/coupon",
+                "string or null",
+                "number 7"
+            ),
+            (
+                0,
+                "response-body-schema",
+                "/lines/0/total",
+                "number",
+                "string \"12.50\""
+            ),
             (0, "response-body-schema", "/total", "> 0", "number 0"),
         ]
     );
     let v = &violations[0];
     assert_eq!(
-        (v.file.as_str(), v.method.as_str(), v.path.as_str(), v.status),
+        (
+            v.file.as_str(),
+            v.method.as_str(),
+            v.path.as_str(),
+            v.status
+        ),
         ("traffic.har", "GET", "/v2/orders/7", 200)
     );
     assert_eq!(v.operation.as_deref(), Some("GET /orders/{orderId}"));
@@ -162,7 +181,13 @@ fn openapi_31_type_arrays_and_const() {
     );
     let got = summary(&violations);
     assert!(
-        got.contains(&(0, "response-body-schema", "/coupon", "string or null", "boolean false")),
+        got.contains(&(
+            0,
+            "response-body-schema",
+            "/coupon",
+            "string or null",
+            "boolean false"
+        )),
         "{got:#?}"
     );
     assert!(
@@ -170,10 +195,11 @@ fn openapi_31_type_arrays_and_const() {
         "{got:#?}"
     );
     assert!(
-        got.iter()
-            .any(|(_, rule, ptr, expected, _)| *rule == "response-body-schema"
+        got.iter().any(
+            |(_, rule, ptr, expected, _)| *rule == "response-body-schema"
                 && *ptr == "/payment"
-                && expected.contains("oneOf")),
+                && expected.contains("oneOf")
+        ),
         "{got:#?}"
     );
 }
@@ -186,16 +212,37 @@ fn required_request_property_and_bad_json_are_violations_not_crashes() {
         vec![
             Ex::new("POST", "/v2/orders", 422)
                 .request("application/json", r#"{"customer":"c1","lines":[]}"#)
-                .response("application/problem+json", r#"{"title":"bad","status":422}"#),
+                .response(
+                    "application/problem+json",
+                    r#"{"title":"bad","status":422}"#,
+                ),
             Ex::new("POST", "/v2/orders", 400).request("application/json", r#"{"customer": "#),
         ],
     );
     assert_eq!(
         summary(&violations),
         vec![
-            (0, "request-body-schema", "", "required property 'currency'", "object without 'currency'"),
-            (0, "request-body-schema", "/lines", "at least 1 items", "array of 0 items"),
-            (1, "request-body-schema", "", "a json document (application/json)", "invalid json at line 1 column 13"),
+            (
+                0,
+                "request-body-schema",
+                "",
+                "required property 'currency'",
+                "object without 'currency'"
+            ),
+            (
+                0,
+                "request-body-schema",
+                "/lines",
+                "at least 1 items",
+                "array of 0 items"
+            ),
+            (
+                1,
+                "request-body-schema",
+                "",
+                "a json document (application/json)",
+                "invalid json at line 1 column 13"
+            ),
             (1, "undocumented-status", "", "one of 201, 422", "400"),
         ]
     );
@@ -222,13 +269,49 @@ fn routes_methods_parameters_statuses_and_content_types() {
     assert_eq!(
         summary(&violations),
         vec![
-            (0, "unknown-route", "", "a path documented in the spec", "/v2/customers/1"),
-            (1, "method-not-allowed", "", "DELETE or GET on /orders/{orderId}", "PATCH"),
-            (2, "missing-required-parameter", "", "required query parameter 'customer'", "absent"),
-            (2, "missing-required-parameter", "", "required header parameter 'X-Request-Id'", "absent"),
+            (
+                0,
+                "unknown-route",
+                "",
+                "a path documented in the spec",
+                "/v2/customers/1"
+            ),
+            (
+                1,
+                "method-not-allowed",
+                "",
+                "DELETE or GET on /orders/{orderId}",
+                "PATCH"
+            ),
+            (
+                2,
+                "missing-required-parameter",
+                "",
+                "required query parameter 'customer'",
+                "absent"
+            ),
+            (
+                2,
+                "missing-required-parameter",
+                "",
+                "required header parameter 'X-Request-Id'",
+                "absent"
+            ),
             (3, "undocumented-status", "", "one of 200, 404", "500"),
-            (4, "request-content-type", "", "one of application/json", "text/plain"),
-            (5, "response-content-type", "", "one of application/pdf", "text/html"),
+            (
+                4,
+                "request-content-type",
+                "",
+                "one of application/json",
+                "text/plain"
+            ),
+            (
+                5,
+                "response-content-type",
+                "",
+                "one of application/pdf",
+                "text/html"
+            ),
         ]
     );
 }
@@ -252,7 +335,10 @@ fn json_output_has_the_interface_fields() {
     let spec = spec("v1.yaml");
     let list = vec![
         Ex::new("GET", "/v2/orders/7", 200)
-            .response("application/json", r#"{"id":"7","customer":"c","lines":[],"total":"12.50","status":"paid"}"#)
+            .response(
+                "application/json",
+                r#"{"id":"7","customer":"c","lines":[],"total":"12.50","status":"paid"}"#,
+            )
             .inner,
     ];
     let report = check(&spec, &list);
@@ -260,8 +346,13 @@ fn json_output_has_the_interface_fields() {
         serde_json::from_str(&render_check(&report, Format::Json)).expect("json");
     assert_eq!(json["checked"], 1);
     let all = json["violations"].as_array().expect("violations");
-    let v = all.iter().find(|v| v["pointer"] == "/total").expect("a /total violation");
-    for key in ["file", "entry", "method", "path", "status", "rule", "pointer", "expected", "found"] {
+    let v = all
+        .iter()
+        .find(|v| v["pointer"] == "/total")
+        .expect("a /total violation");
+    for key in [
+        "file", "entry", "method", "path", "status", "rule", "pointer", "expected", "found",
+    ] {
         assert!(v.get(key).is_some(), "missing {key} in {v}");
     }
     assert_eq!(v["pointer"], "/total");

@@ -34,7 +34,10 @@ fn line(c: &Change) -> String {
     } else {
         format!("{} {}", c.method, c.path)
     };
-    normalise(&format!("{} | {} | {} | {}", c.severity, c.id, op, c.location))
+    normalise(&format!(
+        "{} | {} | {} | {}",
+        c.severity, c.id, op, c.location
+    ))
 }
 
 fn expected(dir: &Path) -> Vec<String> {
@@ -92,7 +95,10 @@ fn every_rule_id_has_a_fixture() {
         .collect();
     assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
     for id in &covered {
-        assert!(RULE_IDS.contains(&id.as_str()), "unknown rule id {id} in a fixture");
+        assert!(
+            RULE_IDS.contains(&id.as_str()),
+            "unknown rule id {id} in a fixture"
+        );
     }
 }
 
@@ -102,7 +108,12 @@ fn a_document_compared_with_itself_is_unchanged() {
         for name in ["old.yaml", "new.yaml"] {
             let spec = load(&dir, name);
             let report = diff(&spec, &spec);
-            assert_eq!(report.verdict, Verdict::Unchanged, "{}/{name}", dir.display());
+            assert_eq!(
+                report.verdict,
+                Verdict::Unchanged,
+                "{}/{name}",
+                dir.display()
+            );
         }
     }
 }

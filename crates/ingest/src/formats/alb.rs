@@ -57,6 +57,10 @@ impl Format for Alb {
         KIND
     }
 
+    fn line_independent(&self, _input: &Input) -> bool {
+        true
+    }
+
     fn sniff(&self, input: &Input, _config: &IngestConfig) -> u8 {
         let lines = super::head_lines(input.head(), 20);
         let s = super::share(&lines, |l| parse(l).is_ok());

@@ -61,6 +61,10 @@ impl Format for Changes {
         "changes"
     }
 
+    fn line_independent(&self, _input: &Input) -> bool {
+        true
+    }
+
     fn sniff(&self, input: &Input, _config: &IngestConfig) -> u8 {
         let lines = super::head_lines(input.head(), 20);
         if lines.is_empty() || !lines[0].starts_with('{') {

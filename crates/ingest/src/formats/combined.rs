@@ -58,6 +58,10 @@ impl Format for Combined {
         KIND
     }
 
+    fn line_independent(&self, _input: &Input) -> bool {
+        true
+    }
+
     fn sniff(&self, input: &Input, config: &IngestConfig) -> u8 {
         let lines = super::head_lines(input.head(), 20);
         let combined = share_with_floor(&lines, |l| parse_combined(l).is_ok());

@@ -48,6 +48,10 @@ impl Format for JsonLines {
         KIND
     }
 
+    fn line_independent(&self, _input: &Input) -> bool {
+        true
+    }
+
     fn sniff(&self, input: &Input, config: &IngestConfig) -> u8 {
         let lines = super::head_lines(input.head(), 20);
         if !lines.iter().any(|l| l.starts_with('{')) {

@@ -29,6 +29,11 @@ pub trait Format: Sync {
     fn sniff(&self, input: &Input, config: &IngestConfig) -> u8;
     /// Reads the whole input.
     fn read(&self, input: &mut Input, sink: &mut Sink<'_>) -> Result<(), IngestError>;
+    /// True when any line can be read without the lines before it, so that a large
+    /// file can be split at newlines and read in parallel.
+    fn line_independent(&self, _input: &Input) -> bool {
+        false
+    }
 }
 
 /// Every format, in no particular order: the best sniff score wins.
@@ -94,13 +99,15 @@ pub fn for_each_line(
     loop {
         match input.next_line(max)? {
             crate::input::Line::End => return Ok(()),
-            crate::input::Line::TooLong { number, len } => sink.skip_line(
+            crate::input::Line::TooLong { number, len } => sink.skip_line_number(
                 kind,
                 number,
                 format!("line of {len} bytes is longer than the {max}-byte limit (max_line_bytes); skipped"),
             ),
             crate::input::Line::Ok(line) => {
-                let number = line.number;
+                // Chunks of a file read in parallel do not know their line numbers; the
+                // sink then reports this byte offset instead.
+                let number = if sink.by_offset { line.offset } else { line.number };
                 match std::str::from_utf8(line.bytes) {
                     Ok(text) => {
                         if !text.trim().is_empty() {

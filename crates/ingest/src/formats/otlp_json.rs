@@ -54,6 +54,13 @@ impl Format for OtlpJson {
         "traces"
     }
 
+    fn line_independent(&self, input: &Input) -> bool {
+        // One request per line (the file exporter's layout), not one pretty-printed document.
+        super::head_lines(input.head(), 1)
+            .first()
+            .is_some_and(|l| serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok())
+    }
+
     fn sniff(&self, input: &Input, _config: &IngestConfig) -> u8 {
         let head = input.head();
         let start = head.iter().position(|b| !b.is_ascii_whitespace());

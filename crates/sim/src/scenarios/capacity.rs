@@ -93,13 +93,14 @@ pub(super) fn gc_storm_memory_pressure(b: &mut Builder) {
         }
     }
     let lead = b.minutes(6.0, 9.0);
+    let peak_at = onset + b.minutes(5.0, 8.0);
     b.plan.effects.push(Effect::Pressure {
         service: svc,
         resource: Resource::Gc,
         curve: Curve::from_points(vec![
             (onset - lead, 0.0),
             (onset, 0.35),
-            (onset + b.minutes(5.0, 8.0), 0.8),
+            (peak_at, 0.8),
             (end, 0.95),
         ]),
     });

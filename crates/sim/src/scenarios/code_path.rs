@@ -111,13 +111,7 @@ pub(super) fn route_missing_after_deploy(b: &mut Builder) {
 pub(super) fn feature_flag_cohort_breakage(b: &mut Builder) {
     let kind = pick_kind(
         b,
-        &[
-            EpKind::Checkout,
-            EpKind::BasketGet,
-            EpKind::Search,
-            EpKind::ItemGet,
-            EpKind::BasketAdd,
-        ],
+        &[EpKind::BasketGet, EpKind::Search, EpKind::ItemGet, EpKind::BasketAdd],
     );
     let ep = b.ep(kind);
     let op = b.owner(ep);
@@ -141,9 +135,10 @@ pub(super) fn feature_flag_cohort_breakage(b: &mut Builder) {
         cohort: Some(cohort),
         ..Filter::default()
     };
+    let ramp = b.seconds(5.0, 30.0);
     b.plan.effects.push(Effect::Handler {
         op,
-        curve: Curve::step(at, b.seconds(5.0, 30.0), 1.0),
+        curve: Curve::step(at, ramp, 1.0),
         gate: None,
         filter: filter.clone(),
         prob: r::float(&mut b.rng, 0.85, 1.0),

@@ -52,7 +52,7 @@ pub(super) fn payment_provider_timeout(b: &mut Builder) {
         curve: Curve::from_points(vec![
             (onset + lag, 0.0),
             (onset + lag + 2 * MIN, 0.9),
-            (end, r::float(&mut b.rng, 1.0, 1.12)),
+            (end, r::float(&mut b.rng, 0.95, 1.05)),
         ]),
     });
     b.involved.extend([payments, orders]);
@@ -112,9 +112,10 @@ pub(super) fn third_party_rate_limited(b: &mut Builder) {
     let (ext, ep) = ext_and_endpoint(b);
     let onset = b.tl.onset;
     let retry_after = *r::pick(&mut b.rng, &[30u32, 60, 120]);
+    let ramp = b.seconds(10.0, 40.0);
     b.plan.effects.push(Effect::Downstream {
         target: Target::External(ext),
-        curve: Curve::step(onset, b.seconds(10.0, 40.0), 1.0),
+        curve: Curve::step(onset, ramp, 1.0),
         filter: Filter::default(),
         latency_mult: 0.6,
         fail_prob: r::float(&mut b.rng, 0.5, 0.85),
@@ -139,9 +140,10 @@ fn one_region(b: &mut Builder, failure: DepFailure, fail_lo: f64) {
         region: Some(region),
         ..Filter::default()
     };
+    let ramp = b.seconds(5.0, 30.0);
     b.plan.effects.push(Effect::Downstream {
         target: Target::External(ext),
-        curve: Curve::step(onset, b.seconds(5.0, 30.0), 1.0),
+        curve: Curve::step(onset, ramp, 1.0),
         filter: filter.clone(),
         latency_mult: 1.0,
         fail_prob: r::float(&mut b.rng, fail_lo, 1.0),
@@ -176,7 +178,7 @@ pub(super) fn cache_cluster_down(b: &mut Builder) {
         filter: Filter::default(),
         latency_mult: 1.0,
         fail_prob: 0.96,
-        failure: Some(if r::chance(&mut b.rng, 0.7) {
+        failure: Some(if r::chance(&mut b.rng, 0.8) {
             DepFailure::Refused
         } else {
             DepFailure::Timeout
@@ -187,7 +189,7 @@ pub(super) fn cache_cluster_down(b: &mut Builder) {
             target: Target::Db(db),
             curve: curve.clone(),
             filter: Filter::default(),
-            latency_mult: r::float(&mut b.rng, 1.8, 3.0),
+            latency_mult: r::float(&mut b.rng, 1.3, 1.8),
             fail_prob: 0.0,
             failure: None,
         });

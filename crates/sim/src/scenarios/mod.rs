@@ -152,7 +152,7 @@ pub(crate) struct Timeline {
 }
 
 /// Who a downstream effect hits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Target {
     /// Every operation served by this service.
     Service(usize),

@@ -92,7 +92,8 @@ fn push_counter(
     rates: Vec<Option<f64>>,
     step_s: f64,
 ) {
-    let mut acc = 0.0;
+    // Counters have been counting since the process started.
+    let mut acc = rates.iter().flatten().next().copied().unwrap_or(0.0).max(0.0) * step_s * 240.0;
     let values = rates
         .into_iter()
         .map(|r| {
@@ -114,7 +115,8 @@ fn push_counter(
     });
 }
 
-/// Computes every series.
+/// Computes every series over the last part of the window (from 30 minutes before
+/// the onset, or the start if later), as a dashboard export would.
 pub(crate) fn compute(
     sys: &System,
     plan: &Plan,
@@ -124,7 +126,8 @@ pub(crate) fn compute(
     step: i64,
     seed: u64,
 ) -> MetricSet {
-    let first = (plan.timeline.start + step - 1).div_euclid(step) * step;
+    let from = plan.timeline.start.max(plan.timeline.onset - 30 * 60 * SEC);
+    let first = (from + step - 1).div_euclid(step) * step;
     let times: Vec<i64> = (0..)
         .map(|k| first + k * step)
         .take_while(|t| *t <= plan.timeline.end)
@@ -134,274 +137,235 @@ pub(crate) fn compute(
         step_s: (step / SEC) as f64,
         rng: r::stream(seed, "metrics"),
     };
+    let ts: Vec<i64> = times.clone();
     let mut out = Vec::new();
-    let ns = sys.namespace.clone();
     for (svc_i, svc) in sys.services.iter().enumerate() {
-        let has_db = sys.service_has_db(svc_i);
-        let java = svc.lang == Lang::Java;
-        for (reg_i, region) in sys.regions.iter().enumerate() {
-            let base = |extra: Vec<(&'static str, String)>| {
-                let mut l = vec![
-                    ("service", svc.name.clone()),
-                    ("namespace", ns.clone()),
-                    ("region", region.name.to_string()),
-                ];
-                l.extend(extra);
-                l
-            };
-            // Replicas.
-            let replicas: Vec<Option<f64>> = g
-                .times
-                .iter()
-                .map(|t| {
-                    let gen = fleet.current(svc_i, *t);
-                    let rolling = gen > 0 && {
-                        let gn = &fleet.gens[svc_i][gen];
-                        *t < gn.from + gn.rollout
-                    };
-                    Some(svc.pods as f64 + press.extra_pods(svc_i, *t).floor() + if rolling { 1.0 } else { 0.0 })
-                })
-                .collect();
-            push_gauge(
-                &mut out,
-                "kube_deployment_status_replicas",
-                "The number of replicas per deployment.",
-                vec![
-                    ("deployment", svc.name.clone()),
-                    ("namespace", ns.clone()),
-                    ("region", region.name.to_string()),
-                ],
-                Some(svc_i),
-                None,
-                Some(reg_i),
-                replicas,
-            );
-            // CPU seconds and throttling (per service and region).
-            let cores = if svc.edge { 2.0 } else { 1.0 };
-            let pods_f = svc.pods as f64;
-            let cpu_rate: Vec<Option<f64>> = g
-                .times
-                .clone()
-                .iter()
-                .map(|t| Some(press.at(svc_i, Resource::Cpu, *t).min(1.0) * cores * pods_f * g.noise(0.04)))
-                .collect();
-            push_counter(
-                &mut out,
-                "container_cpu_usage_seconds_total",
-                "Cumulative cpu time consumed in seconds.",
-                base(vec![("container", svc.name.clone())]),
-                Some(svc_i),
-                None,
-                Some(reg_i),
-                cpu_rate,
-                g.step_s,
-            );
-            let throttle: Vec<Option<f64>> = g
-                .times
-                .iter()
-                .map(|t| Some((press.at(svc_i, Resource::Cpu, *t) - 0.85).max(0.0) * 60.0 * pods_f))
-                .collect();
-            push_counter(
-                &mut out,
-                "container_cpu_cfs_throttled_periods_total",
-                "Number of throttled period intervals.",
-                base(vec![("container", svc.name.clone())]),
-                Some(svc_i),
-                None,
-                Some(reg_i),
-                throttle,
-                g.step_s,
-            );
-            // GC.
-            let gc_sum: Vec<Option<f64>> = g
-                .times
-                .clone()
-                .iter()
-                .map(|t| {
-                    let gc = press.at(svc_i, Resource::Gc, *t);
-                    Some((0.004 + 0.45 * gc * gc) * pods_f * g.noise(0.1))
-                })
-                .collect();
-            let gc_count: Vec<Option<f64>> = g
-                .times
-                .iter()
-                .map(|t| Some((0.15 + 1.5 * press.at(svc_i, Resource::Gc, *t)) * pods_f))
-                .collect();
-            let (gc_sum_name, gc_count_name, gc_labels) = if java {
-                (
-                    "jvm_gc_pause_seconds_sum",
-                    "jvm_gc_pause_seconds_count",
-                    vec![("action", "end of minor GC".to_string()), ("cause", "G1 Evacuation Pause".to_string())],
-                )
-            } else {
-                ("go_gc_duration_seconds_sum", "go_gc_duration_seconds_count", vec![])
-            };
-            push_counter(&mut out, gc_sum_name, "Time spent in GC pause", base(gc_labels.clone()), Some(svc_i), None, Some(reg_i), gc_sum, g.step_s);
-            push_counter(&mut out, gc_count_name, "Number of GC pauses", base(gc_labels), Some(svc_i), None, Some(reg_i), gc_count, g.step_s);
-            // Threads and file descriptors.
-            let threads: Vec<Option<f64>> = g
-                .times
-                .clone()
-                .iter()
-                .map(|t| {
-                    let u = press.at(svc_i, Resource::Threads, *t).min(1.0);
-                    Some(((if java { 45.0 } else { 12.0 }) + svc.threads_max as f64 * u * 0.9 * g.noise(0.05)).round())
-                })
-                .collect();
-            push_gauge(
-                &mut out,
-                if java { "jvm_threads_live_threads" } else { "go_goroutines" },
-                if java { "The current number of live threads" } else { "Number of goroutines that currently exist." },
-                base(vec![]),
-                Some(svc_i),
-                None,
-                Some(reg_i),
-                threads,
-            );
-            let fds: Vec<Option<f64>> = g
-                .times
-                .clone()
-                .iter()
-                .map(|t| {
-                    let u = press.at(svc_i, Resource::Threads, *t).min(1.3);
-                    Some((110.0 + 160.0 * u * g.noise(0.05)).round())
-                })
-                .collect();
-            push_gauge(&mut out, "process_open_fds", "Number of open file descriptors.", base(vec![]), Some(svc_i), None, Some(reg_i), fds);
-            if java {
-                push_gauge(
-                    &mut out,
-                    "jvm_memory_max_bytes",
-                    "The maximum amount of memory in bytes that can be used for memory management",
-                    base(vec![("area", "heap".to_string())]),
-                    Some(svc_i),
-                    None,
-                    Some(reg_i),
-                    vec![Some(svc.heap_max_mb * 1_048_576.0); g.times.len()],
-                );
-            }
-            if has_db {
-                push_gauge(
-                    &mut out,
-                    if java { "hikaricp_connections_max" } else { "db_client_connections_max" },
-                    "Max connections",
-                    base(vec![("pool", "HikariPool-1".to_string())]),
-                    Some(svc_i),
-                    None,
-                    Some(reg_i),
-                    vec![Some(svc.pool_max as f64); g.times.len()],
-                );
-            }
-            // Per pod.
-            for (gen_i, gen) in fleet.gens[svc_i].iter().enumerate() {
-                let next = fleet.gens[svc_i].get(gen_i + 1);
-                for (pod_i, pod) in gen.pods[reg_i].iter().enumerate() {
-                    let active: Vec<bool> = g
-                        .times
-                        .iter()
-                        .map(|t| {
-                            let started = gen_i == 0 || *t >= gen.from;
-                            let gone = next.is_some_and(|n| *t >= n.from + n.rollout);
-                            let count = svc.pods + press.extra_pods(svc_i, *t).floor() as usize;
-                            started && !gone && pod_i < count
-                        })
-                        .collect();
-                    if !active.iter().any(|a| *a) {
-                        continue;
-                    }
-                    let pl = |extra: Vec<(&'static str, String)>| {
-                        let mut l = vec![
-                            ("service", svc.name.clone()),
-                            ("namespace", ns.clone()),
-                            ("region", region.name.to_string()),
-                            ("pod", pod.clone()),
-                        ];
-                        l.extend(extra);
-                        l
-                    };
-                    let phase = (pod_i as f64 * 0.37 + gen_i as f64 * 0.11) % 1.0;
-                    let mut cpu = Vec::with_capacity(g.times.len());
-                    let mut heap = Vec::with_capacity(g.times.len());
-                    let mut active_conn = Vec::with_capacity(g.times.len());
-                    let mut pending = Vec::with_capacity(g.times.len());
-                    let mut queued = Vec::with_capacity(g.times.len());
-                    for (k, t) in g.times.clone().iter().enumerate() {
-                        if !active[k] {
-                            cpu.push(None);
-                            heap.push(None);
-                            active_conn.push(None);
-                            pending.push(None);
-                            queued.push(None);
-                            continue;
-                        }
-                        let u_cpu = press.at(svc_i, Resource::Cpu, *t);
-                        cpu.push(Some((u_cpu * g.noise(0.06)).min(0.995)));
-                        let gc = press.at(svc_i, Resource::Gc, *t);
-                        let saw = ((*t as f64 / (SEC as f64 * 180.0)) + phase) % 1.0;
-                        let frac = (0.3 + 0.25 * saw + 0.6 * gc).min(0.985);
-                        heap.push(Some((svc.heap_max_mb * 1_048_576.0 * frac * g.noise(0.02)).round()));
-                        let u_pool = press.at(svc_i, Resource::Pool, *t);
-                        active_conn.push(Some((svc.pool_max as f64 * u_pool.min(1.0) * g.noise(0.08)).min(svc.pool_max as f64).round()));
-                        pending.push(Some(((u_pool - 0.95).max(0.0) * svc.pool_max as f64 * 6.0 * g.noise(0.1)).round()));
-                        let u_thr = press.at(svc_i, Resource::Threads, *t);
-                        queued.push(Some(((u_thr - 0.85).max(0.0) * svc.threads_max as f64 * 4.0 * g.noise(0.1)).round()));
-                    }
-                    push_gauge(&mut out, "process_cpu_usage", "The \"recent cpu usage\" for the Java Virtual Machine process", pl(vec![]), Some(svc_i), Some(pod.clone()), Some(reg_i), cpu);
-                    if java {
-                        push_gauge(&mut out, "jvm_memory_used_bytes", "The amount of used memory", pl(vec![("area", "heap".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), heap);
-                        push_gauge(&mut out, "executor_queued_tasks", "The approximate number of tasks that are queued for execution", pl(vec![("name", "http-nio".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), queued);
-                    } else {
-                        push_gauge(&mut out, "go_memstats_heap_inuse_bytes", "Number of heap bytes that are in use.", pl(vec![]), Some(svc_i), Some(pod.clone()), Some(reg_i), heap);
-                        push_gauge(&mut out, "http_server_queued_requests", "Requests waiting for a worker.", pl(vec![]), Some(svc_i), Some(pod.clone()), Some(reg_i), queued);
-                    }
-                    if has_db {
-                        let (a, p) = if java {
-                            ("hikaricp_connections_active", "hikaricp_connections_pending")
-                        } else {
-                            ("db_client_connections_usage", "db_client_connections_pending_requests")
-                        };
-                        push_gauge(&mut out, a, "Active connections", pl(vec![("pool", "HikariPool-1".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), active_conn);
-                        push_gauge(&mut out, p, "Pending threads", pl(vec![("pool", "HikariPool-1".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), pending);
-                    }
-                }
-            }
-        }
-        // Request counters from the simulated server spans (all regions together).
-        for ((c_svc, c_op, c_status), per_step) in &counters.map {
-            if *c_svc as usize != svc_i {
-                continue;
-            }
-            let op = &sys.ops[*c_op as usize];
-            let labels = vec![
-                ("service", svc.name.clone()),
-                ("namespace", ns.clone()),
-                ("method", op.method.to_string()),
-                ("uri", op.route.clone()),
-                ("status", c_status.to_string()),
-                (
-                    "outcome",
-                    match c_status {
-                        200..=299 => "SUCCESS",
-                        400..=499 => "CLIENT_ERROR",
-                        _ => "SERVER_ERROR",
-                    }
-                    .to_string(),
-                ),
-            ];
-            let mut counts = Vec::with_capacity(g.times.len());
-            let mut sums = Vec::with_capacity(g.times.len());
-            for t in g.times.iter() {
-                let slot = (((t - counters.start) / counters.step).max(0) as usize).min(counters.len - 1);
-                let (c, s) = per_step[slot];
-                counts.push(Some(f64::from(c) / g.step_s));
-                sums.push(Some(f64::from(s) / g.step_s));
-            }
-            push_counter(&mut out, "http_server_requests_seconds_count", "Duration of HTTP server request handling", labels.clone(), Some(svc_i), None, None, counts, g.step_s);
-            push_counter(&mut out, "http_server_requests_seconds_sum", "Duration of HTTP server request handling", labels, Some(svc_i), None, None, sums, g.step_s);
-        }
+        service_series(sys, press, fleet, svc_i, &ts, &mut g, &mut out);
+        let _ = svc;
+        http_series(sys, counters, svc_i, &ts, g.step_s, &mut out);
     }
     cache_and_db(sys, plan, press, &mut g, &mut out);
     MetricSet { times, series: out }
+}
+
+fn service_series(sys: &System, press: &Pressure, fleet: &Fleet, svc_i: usize, ts: &[i64], g: &mut Grid, out: &mut Vec<Series>) {
+    let svc = &sys.services[svc_i];
+    let has_db = sys.service_has_db(svc_i);
+    let java = svc.lang == Lang::Java;
+    let pods_f = (svc.pods * sys.regions.len()) as f64;
+    let base = |extra: Vec<(&'static str, String)>| {
+        let mut l = vec![("service", svc.name.clone())];
+        l.extend(extra);
+        l
+    };
+    let u = |res: Resource, t: i64| press.at(svc_i, res, t);
+    for (reg_i, region) in sys.regions.iter().enumerate() {
+        let replicas: Vec<Option<f64>> = ts
+            .iter()
+            .map(|t| {
+                let gen = fleet.current(svc_i, *t);
+                let rolling = gen > 0 && {
+                    let gn = &fleet.gens[svc_i][gen];
+                    *t < gn.from + gn.rollout
+                };
+                Some(svc.pods as f64 + press.extra_pods(svc_i, *t).floor() + if rolling { 1.0 } else { 0.0 })
+            })
+            .collect();
+        push_gauge(
+            out,
+            "kube_deployment_status_replicas",
+            "The number of replicas per deployment.",
+            vec![
+                ("deployment", svc.name.clone()),
+                ("namespace", sys.namespace.clone()),
+                ("region", region.name.to_string()),
+            ],
+            Some(svc_i),
+            None,
+            Some(reg_i),
+            replicas,
+        );
+    }
+    let cores = if svc.edge { 2.0 } else { 1.0 };
+    let mut cpu = Vec::new();
+    let mut throttled = Vec::new();
+    let mut gc_sum = Vec::new();
+    let mut gc_count = Vec::new();
+    let mut threads = Vec::new();
+    let mut fds = Vec::new();
+    let mut queued = Vec::new();
+    for t in ts {
+        let t = *t;
+        cpu.push(Some(u(Resource::Cpu, t).min(1.0) * cores * pods_f * g.noise(0.04)));
+        throttled.push(Some((u(Resource::Cpu, t) - 0.85).max(0.0) * 60.0 * pods_f));
+        let gc = u(Resource::Gc, t);
+        gc_sum.push(Some((0.004 + 0.45 * gc * gc) * pods_f * g.noise(0.1)));
+        gc_count.push(Some((0.15 + 1.5 * gc) * pods_f));
+        let thr = u(Resource::Threads, t);
+        threads.push(Some(((if java { 45.0 } else { 12.0 }) + svc.threads_max as f64 * thr.min(1.0) * 0.9 * g.noise(0.05)).round() * pods_f));
+        fds.push(Some(((110.0 + 160.0 * thr.min(1.3)) * g.noise(0.05) * pods_f).round()));
+        queued.push(Some(((thr - 0.85).max(0.0) * svc.threads_max as f64 * 4.0 * pods_f * g.noise(0.1)).round()));
+    }
+    push_counter(out, "container_cpu_usage_seconds_total", "Cumulative cpu time consumed in seconds.", base(vec![("container", svc.name.clone())]), Some(svc_i), None, None, cpu, g.step_s);
+    push_counter(out, "container_cpu_cfs_throttled_periods_total", "Number of throttled period intervals.", base(vec![("container", svc.name.clone())]), Some(svc_i), None, None, throttled, g.step_s);
+    let (gc_sum_name, gc_count_name, gc_labels) = if java {
+        (
+            "jvm_gc_pause_seconds_sum",
+            "jvm_gc_pause_seconds_count",
+            vec![("action", "end of minor GC".to_string()), ("cause", "G1 Evacuation Pause".to_string())],
+        )
+    } else {
+        ("go_gc_duration_seconds_sum", "go_gc_duration_seconds_count", vec![])
+    };
+    push_counter(out, gc_sum_name, "Time spent in GC pause", base(gc_labels.clone()), Some(svc_i), None, None, gc_sum, g.step_s);
+    push_counter(out, gc_count_name, "Number of GC pauses", base(gc_labels), Some(svc_i), None, None, gc_count, g.step_s);
+    push_gauge(
+        out,
+        if java { "jvm_threads_live_threads" } else { "go_goroutines" },
+        if java { "The current number of live threads" } else { "Number of goroutines that currently exist." },
+        base(vec![]),
+        Some(svc_i),
+        None,
+        None,
+        threads,
+    );
+    push_gauge(out, "process_open_fds", "Number of open file descriptors.", base(vec![]), Some(svc_i), None, None, fds);
+    push_gauge(
+        out,
+        if java { "executor_queued_tasks" } else { "http_server_queued_requests" },
+        "The approximate number of tasks that are queued for execution",
+        base(vec![("name", "http-nio".to_string())]),
+        Some(svc_i),
+        None,
+        None,
+        queued,
+    );
+    if java {
+        push_gauge(
+            out,
+            "jvm_memory_max_bytes",
+            "The maximum amount of memory in bytes that can be used for memory management",
+            base(vec![("area", "heap".to_string())]),
+            Some(svc_i),
+            None,
+            None,
+            vec![Some(svc.heap_max_mb * 1_048_576.0); ts.len()],
+        );
+    }
+    if has_db {
+        push_gauge(
+            out,
+            if java { "hikaricp_connections_max" } else { "db_client_connections_max" },
+            "Max connections",
+            base(vec![("pool", "HikariPool-1".to_string())]),
+            Some(svc_i),
+            None,
+            None,
+            vec![Some(svc.pool_max as f64); ts.len()],
+        );
+    }
+    // Per pod.
+    for (reg_i, region) in sys.regions.iter().enumerate() {
+        for (gen_i, gen) in fleet.gens[svc_i].iter().enumerate() {
+            let next = fleet.gens[svc_i].get(gen_i + 1);
+            for (pod_i, pod) in gen.pods[reg_i].iter().enumerate() {
+                let active: Vec<bool> = ts
+                    .iter()
+                    .map(|t| {
+                        let started = gen_i == 0 || *t >= gen.from;
+                        let gone = next.is_some_and(|n| *t >= n.from + n.rollout);
+                        let count = svc.pods + press.extra_pods(svc_i, *t).floor() as usize;
+                        started && !gone && pod_i < count
+                    })
+                    .collect();
+                if !active.iter().any(|a| *a) {
+                    continue;
+                }
+                let pl = |extra: Vec<(&'static str, String)>| {
+                    let mut l = vec![
+                        ("service", svc.name.clone()),
+                        ("region", region.name.to_string()),
+                        ("pod", pod.clone()),
+                    ];
+                    l.extend(extra);
+                    l
+                };
+                let phase = (pod_i as f64 * 0.37 + gen_i as f64 * 0.11) % 1.0;
+                let mut cpu = Vec::with_capacity(ts.len());
+                let mut heap = Vec::with_capacity(ts.len());
+                let mut active_conn = Vec::with_capacity(ts.len());
+                let mut pending = Vec::with_capacity(ts.len());
+                for (k, t) in ts.iter().enumerate() {
+                    if !active[k] {
+                        cpu.push(None);
+                        heap.push(None);
+                        active_conn.push(None);
+                        pending.push(None);
+                        continue;
+                    }
+                    cpu.push(Some((u(Resource::Cpu, *t) * g.noise(0.06)).min(0.995)));
+                    let gc = u(Resource::Gc, *t);
+                    let saw = ((*t as f64 / (SEC as f64 * 180.0)) + phase) % 1.0;
+                    let frac = (0.3 + 0.25 * saw + 0.6 * gc).min(0.985);
+                    heap.push(Some((svc.heap_max_mb * 1_048_576.0 * frac * g.noise(0.02)).round()));
+                    let u_pool = u(Resource::Pool, *t);
+                    active_conn.push(Some((svc.pool_max as f64 * u_pool.min(1.0) * g.noise(0.08)).min(svc.pool_max as f64).round()));
+                    pending.push(Some(((u_pool - 0.95).max(0.0) * svc.pool_max as f64 * 6.0 * g.noise(0.1)).round()));
+                }
+                push_gauge(out, "process_cpu_usage", "The recent cpu usage of the process", pl(vec![]), Some(svc_i), Some(pod.clone()), Some(reg_i), cpu);
+                if java {
+                    push_gauge(out, "jvm_memory_used_bytes", "The amount of used memory", pl(vec![("area", "heap".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), heap);
+                } else {
+                    push_gauge(out, "go_memstats_heap_inuse_bytes", "Number of heap bytes that are in use.", pl(vec![]), Some(svc_i), Some(pod.clone()), Some(reg_i), heap);
+                }
+                if has_db {
+                    let (a, p) = if java {
+                        ("hikaricp_connections_active", "hikaricp_connections_pending")
+                    } else {
+                        ("db_client_connections_usage", "db_client_connections_pending_requests")
+                    };
+                    push_gauge(out, a, "Active connections", pl(vec![("pool", "HikariPool-1".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), active_conn);
+                    push_gauge(out, p, "Pending threads", pl(vec![("pool", "HikariPool-1".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), pending);
+                }
+            }
+        }
+    }
+}
+
+/// Request counters from the simulated server spans (all regions together).
+fn http_series(sys: &System, counters: &Counters, svc_i: usize, ts: &[i64], step_s: f64, out: &mut Vec<Series>) {
+    let svc = &sys.services[svc_i];
+    for ((c_svc, c_op, c_status), per_step) in &counters.map {
+        if *c_svc as usize != svc_i {
+            continue;
+        }
+        let op = &sys.ops[*c_op as usize];
+        let labels = vec![
+            ("service", svc.name.clone()),
+            ("method", op.method.to_string()),
+            ("uri", op.route.clone()),
+            ("status", c_status.to_string()),
+            (
+                "outcome",
+                match c_status {
+                    200..=299 => "SUCCESS",
+                    400..=499 => "CLIENT_ERROR",
+                    _ => "SERVER_ERROR",
+                }
+                .to_string(),
+            ),
+        ];
+        let mut counts = Vec::with_capacity(ts.len());
+        let mut sums = Vec::with_capacity(ts.len());
+        for t in ts {
+            let slot = (((t - counters.start) / counters.step).max(0) as usize).min(counters.len - 1);
+            let (c, s) = per_step[slot];
+            counts.push(Some(f64::from(c) / step_s));
+            sums.push(Some(f64::from(s) / step_s));
+        }
+        push_counter(out, "http_server_requests_seconds_count", "Duration of HTTP server request handling", labels.clone(), Some(svc_i), None, None, counts, step_s);
+        push_counter(out, "http_server_requests_seconds_sum", "Duration of HTTP server request handling", labels, Some(svc_i), None, None, sums, step_s);
+    }
 }
 
 fn cache_and_db(sys: &System, plan: &Plan, press: &Pressure, g: &mut Grid, out: &mut Vec<Series>) {

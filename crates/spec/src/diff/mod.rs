@@ -281,14 +281,22 @@ fn diff_with_budget(old: &Spec, new: &Spec, budget: usize) -> DiffReport {
     }
     let mut changes = ctx.changes;
     changes.sort_by(|a, b| {
-        (&a.path, method_rank(&a.method), &a.direction, &a.location, a.id, &a.detail).cmp(&(
-            &b.path,
-            method_rank(&b.method),
-            &b.direction,
-            &b.location,
-            b.id,
-            &b.detail,
-        ))
+        (
+            &a.path,
+            method_rank(&a.method),
+            &a.direction,
+            &a.location,
+            a.id,
+            &a.detail,
+        )
+            .cmp(&(
+                &b.path,
+                method_rank(&b.method),
+                &b.direction,
+                &b.location,
+                b.id,
+                &b.detail,
+            ))
     });
     changes.dedup();
     let verdict = if changes.iter().any(|c| c.severity == Severity::Breaking) {
@@ -375,7 +383,11 @@ impl<'a> Ctx<'a> {
     }
 
     pub(crate) fn push(&mut self, op: &Op, finding: Finding) {
-        debug_assert!(RULE_IDS.contains(&finding.id), "unknown rule {}", finding.id);
+        debug_assert!(
+            RULE_IDS.contains(&finding.id),
+            "unknown rule {}",
+            finding.id
+        );
         self.changes.push(Change {
             id: finding.id,
             severity: finding.severity,
@@ -390,7 +402,11 @@ impl<'a> Ctx<'a> {
 }
 
 /// Picks a severity by direction.
-pub(crate) fn by_direction(direction: Direction, request: Severity, response: Severity) -> Severity {
+pub(crate) fn by_direction(
+    direction: Direction,
+    request: Severity,
+    response: Severity,
+) -> Severity {
     match direction {
         Direction::Request => request,
         Direction::Response => response,

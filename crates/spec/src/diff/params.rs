@@ -84,8 +84,7 @@ fn collect<'a>(item: &Node<'a>, op: &Node<'a>, template: &str) -> BTreeMap<Strin
                 },
                 other => format!("{other}:{name}"),
             };
-            let required =
-                location == "path" || node.v.get("required") == Some(&Value::Bool(true));
+            let required = location == "path" || node.v.get("required") == Some(&Value::Bool(true));
             out.insert(
                 key,
                 Param {
@@ -124,9 +123,17 @@ pub(crate) fn diff_parameters<'a>(ctx: &mut Ctx<'a>, op: &Op, pair: &OpPair<'a>)
     for (key, p) in &new {
         let Some(o) = old.get(key) else {
             let (id, severity, what) = if p.required {
-                ("required-request-parameter-added", Severity::Breaking, "required")
+                (
+                    "required-request-parameter-added",
+                    Severity::Breaking,
+                    "required",
+                )
             } else {
-                ("optional-request-parameter-added", Severity::Info, "optional")
+                (
+                    "optional-request-parameter-added",
+                    Severity::Info,
+                    "optional",
+                )
             };
             ctx.push(
                 op,

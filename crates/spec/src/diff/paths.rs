@@ -260,7 +260,11 @@ fn diff_request_body<'a>(ctx: &mut Ctx<'a>, op: &Op, pair: &OpPair<'a>) {
     match (&old_body, &new_body) {
         (None, Some(nb)) => {
             let (id, severity, what) = if new_required {
-                ("request-body-became-required", Severity::Breaking, "required")
+                (
+                    "request-body-became-required",
+                    Severity::Breaking,
+                    "required",
+                )
             } else {
                 ("request-body-added", Severity::Info, "optional")
             };
@@ -330,11 +334,11 @@ fn diff_responses<'a>(ctx: &mut Ctx<'a>, op: &Op, pair: &OpPair<'a>) {
                 targets.extend(new_map.keys().find(|k| **k == range).map(String::as_str));
             }
         } else if code.ends_with("XX") {
-            let prefix = &code[..1];
+            let prefix: String = code.chars().take(1).collect();
             targets.extend(
                 new_map
                     .keys()
-                    .filter(|k| k.len() == 3 && k.starts_with(prefix) && !k.ends_with("XX"))
+                    .filter(|k| k.len() == 3 && k.starts_with(&prefix) && !k.ends_with("XX"))
                     .map(String::as_str),
             );
         }
@@ -405,9 +409,9 @@ fn diff_response<'a>(
     );
     let old_headers = headers(old_resp);
     let new_headers = headers(new_resp);
-    for (name, old_header) in &old_headers {
+    for (key, (name, old_header)) in &old_headers {
         let location = format!("{label} header {name}");
-        match new_headers.get(name) {
+        match new_headers.get(key).map(|(_, node)| node) {
             None => {
                 let required = old_header.v.get("required") == Some(&Value::Bool(true));
                 ctx.push(
@@ -462,8 +466,14 @@ pub(crate) fn diff_content<'a>(
             "response-content-type-added",
         ),
     };
-    let removed: Vec<&String> = old_media.keys().filter(|k| !new_media.contains_key(*k)).collect();
-    let added: Vec<&String> = new_media.keys().filter(|k| !old_media.contains_key(*k)).collect();
+    let removed: Vec<&String> = old_media
+        .keys()
+        .filter(|k| !new_media.contains_key(*k))
+        .collect();
+    let added: Vec<&String> = new_media
+        .keys()
+        .filter(|k| !old_media.contains_key(*k))
+        .collect();
     let replaced = old_media.len() == 1 && new_media.len() == 1 && removed.len() == 1;
     if replaced {
         if let (Some((old_key, old_node)), Some((new_key, new_node))) =
@@ -488,7 +498,10 @@ pub(crate) fn diff_content<'a>(
         return;
     }
     for key in removed {
-        let ptr = old_media.get(key).map(|n| n.ptr.clone()).unwrap_or_default();
+        let ptr = old_media
+            .get(key)
+            .map(|n| n.ptr.clone())
+            .unwrap_or_default();
         ctx.push(
             op,
             Finding {
@@ -507,7 +520,10 @@ pub(crate) fn diff_content<'a>(
         );
     }
     for key in added {
-        let ptr = new_media.get(key).map(|n| n.ptr.clone()).unwrap_or_default();
+        let ptr = new_media
+            .get(key)
+            .map(|n| n.ptr.clone())
+            .unwrap_or_default();
         ctx.push(
             op,
             Finding {
@@ -546,7 +562,9 @@ fn media_types<'a>(content: Option<&Node<'a>>) -> BTreeMap<String, Node<'a>> {
     if let Some(map) = content.and_then(|c| c.v.as_object()) {
         for (key, media) in map {
             if media.is_object() {
-                let ptr = content.map(|c| pointer::join(&c.ptr, key)).unwrap_or_default();
+                let ptr = content
+                    .map(|c| pointer::join(&c.ptr, key))
+                    .unwrap_or_default();
                 if let Some(c) = content {
                     out.entry(media_essence(key))
                         .or_insert_with(|| Node::new(c.doc, media, ptr));
@@ -584,8 +602,9 @@ fn range_of(code: &str) -> Option<String> {
         .then(|| format!("{}XX", &code[..1]))
 }
 
-/// Response headers by lower-case name (`Content-Type` is ignored, §4.7.17).
-fn headers<'a>(resp: &Node<'a>) -> BTreeMap<String, Node<'a>> {
+/// Response headers by lower-case name, with the name as written (`Content-Type` is
+/// ignored, §4.7.17).
+fn headers<'a>(resp: &Node<'a>) -> BTreeMap<String, (String, Node<'a>)> {
     let mut out = BTreeMap::new();
     let Some(map) = resp.v.get("headers").and_then(Value::as_object) else {
         return out;
@@ -597,7 +616,7 @@ fn headers<'a>(resp: &Node<'a>) -> BTreeMap<String, Node<'a>> {
         }
         let node = Node::at(resp.doc, header, &pointer::join(&base, name));
         if node.v.is_object() {
-            out.insert(name.to_ascii_lowercase(), node);
+            out.insert(name.to_ascii_lowercase(), (name.clone(), node));
         }
     }
     out

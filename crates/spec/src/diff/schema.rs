@@ -313,7 +313,13 @@ impl<'a> View<'a> {
         if let Some(Value::Array(parts)) = map.get("allOf") {
             for (i, part) in parts.iter().enumerate() {
                 let at = pointer::join(&pointer::join(&node.ptr, "allOf"), &i.to_string());
-                self.fill(ctx, dialect, &Node::new(node.doc, part, at), seen, depth + 1);
+                self.fill(
+                    ctx,
+                    dialect,
+                    &Node::new(node.doc, part, at),
+                    seen,
+                    depth + 1,
+                );
             }
         }
         for kind in ["oneOf", "anyOf"] {
@@ -365,8 +371,9 @@ impl<'a> View<'a> {
             self.nullable = true;
         }
         if self.format.is_none() {
-            // `binary` only says "raw bytes" (3.1 says it with contentMediaType instead, and
-            // spells 3.0's `byte` as contentEncoding: base64, OpenAPI 3.1.0 §4.8.14.3).
+            // `binary` only says "raw bytes": 3.1 says it with contentMediaType instead, and
+            // spells 3.0's `byte` as contentEncoding: base64 (OpenAPI 3.1.0 §4.8.14,
+            // "Considerations for File Uploads").
             self.format = match map.get("format").and_then(Value::as_str) {
                 Some("binary") | None => None,
                 Some(f) => Some(f.to_string()),
@@ -398,7 +405,11 @@ impl<'a> View<'a> {
         }
         if self.items.is_none() {
             if let Some(items) = map.get("items").filter(|i| i.is_object() || i.is_boolean()) {
-                self.items = Some(Node::new(node.doc, items, pointer::join(&node.ptr, "items")));
+                self.items = Some(Node::new(
+                    node.doc,
+                    items,
+                    pointer::join(&node.ptr, "items"),
+                ));
             }
         }
         if self.additional.is_none() {
@@ -426,7 +437,10 @@ impl<'a> View<'a> {
             self.maximum = upper;
         }
         if self.pattern.is_none() {
-            self.pattern = map.get("pattern").and_then(Value::as_str).map(str::to_string);
+            self.pattern = map
+                .get("pattern")
+                .and_then(Value::as_str)
+                .map(str::to_string);
         }
         if map.get("uniqueItems") == Some(&Value::Bool(true)) {
             self.unique_items = true;
@@ -434,9 +448,9 @@ impl<'a> View<'a> {
     }
 
     fn may_be(&self, t: &str) -> bool {
-        self.types.as_ref().is_none_or(|set| {
-            set.contains(t) || (t == "integer" && set.contains("number"))
-        })
+        self.types
+            .as_ref()
+            .is_none_or(|set| set.contains(t) || (t == "integer" && set.contains("number")))
     }
 
     /// `additionalProperties: false`.
@@ -486,9 +500,13 @@ fn bounds(map: &Map<String, Value>) -> (Option<Bound>, Option<Bound>) {
                 }
             }
         }
-        candidates
-            .into_iter()
-            .reduce(|a, b| if tighter(b, a, higher_is_tighter) { b } else { a })
+        candidates.into_iter().reduce(|a, b| {
+            if tighter(b, a, higher_is_tighter) {
+                b
+            } else {
+                a
+            }
+        })
     };
     (
         pick("minimum", "exclusiveMinimum", true),
@@ -509,9 +527,9 @@ fn intersect_types(a: &BTreeSet<String>, b: &BTreeSet<String>) -> BTreeSet<Strin
     for t in a {
         if b.contains(t) {
             out.insert(t.clone());
-        } else if t == "number" && b.contains("integer") {
-            out.insert("integer".to_string());
-        } else if t == "integer" && b.contains("number") {
+        } else if (t == "number" && b.contains("integer"))
+            || (t == "integer" && b.contains("number"))
+        {
             out.insert("integer".to_string());
         }
     }
@@ -529,9 +547,8 @@ fn is_null_schema(node: &Node<'_>) -> bool {
         Some(Value::Array(items)) => return items.len() == 1 && items[0] == "null",
         _ => {}
     }
-    match map.get("enum") {
-        Some(Value::Array(items)) => return items.len() == 1 && items[0].is_null(),
-        _ => {}
+    if let Some(Value::Array(items)) = map.get("enum") {
+        return items.len() == 1 && items[0].is_null();
     }
     map.get("const") == Some(&Value::Null)
 }
@@ -647,8 +664,16 @@ fn compare_views<'a>(
                 new.ptr.clone(),
                 format!(
                     "schema changed from {} to {}",
-                    if old.never { "false (nothing)" } else { "a schema" },
-                    if new.never { "false (nothing)" } else { "a schema" }
+                    if old.never {
+                        "false (nothing)"
+                    } else {
+                        "a schema"
+                    },
+                    if new.never {
+                        "false (nothing)"
+                    } else {
+                        "a schema"
+                    }
                 ),
             );
         }
@@ -858,7 +883,11 @@ fn compare_limits(out: &mut Out<'_>, old: &View<'_>, new: &View<'_>) {
     ] {
         let ptr = pointer::join(&new.ptr, key);
         match (a, b) {
-            (None, Some(y)) => narrowed(out, ptr, format!("bound {} was added", bound_text(y, lower))),
+            (None, Some(y)) => narrowed(
+                out,
+                ptr,
+                format!("bound {} was added", bound_text(y, lower)),
+            ),
             (Some(x), None) => widened(
                 out,
                 pointer::join(&old.ptr, key),
@@ -940,12 +969,26 @@ fn compare_limits(out: &mut Out<'_>, old: &View<'_>, new: &View<'_>) {
     }
 }
 
-/// Type and format of a property, to spot renames.
-fn signature(node: &Node<'_>) -> (String, String) {
+/// Type (without null) and format of a property, to spot renames across spellings.
+fn signature(node: &Node<'_>) -> (Vec<String>, String) {
     let (v, _) = deref(node.doc, node.v, &node.ptr);
-    let t = v.get("type").map(Value::to_string).unwrap_or_default();
-    let f = v.get("format").map(Value::to_string).unwrap_or_default();
-    (t, f)
+    let mut types: Vec<String> = match v.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    };
+    types.retain(|t| t != "null");
+    types.sort();
+    let format = v
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    (types, format)
 }
 
 fn compare_properties<'a>(
@@ -984,7 +1027,10 @@ fn compare_properties<'a>(
                     [one] => format!(" (possibly renamed to '{one}': same type)"),
                     many => format!(
                         " (possibly renamed to one of {}: same type)",
-                        many.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", ")
+                        many.iter()
+                            .map(|m| format!("'{m}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 out.push(
@@ -1067,7 +1113,10 @@ fn variant_name(node: &Node<'_>) -> Option<String> {
     if let Some(reference) = ref_of(node.v) {
         return Some(pointer::last_token(reference));
     }
-    node.v.get("title").and_then(Value::as_str).map(str::to_string)
+    node.v
+        .get("title")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 fn compare_variants<'a>(
@@ -1099,9 +1148,22 @@ fn compare_variants<'a>(
     if old_list.is_empty() || new_list.is_empty() {
         // A `oneOf` appeared or disappeared: report it as a variant change of the whole.
         let (id, req, resp, message) = if old_list.is_empty() {
-            ("variant-added", I, B, format!("the schema became a {kind} of {} variants", new_list.len()))
+            (
+                "variant-added",
+                I,
+                B,
+                format!("the schema became a {kind} of {} variants", new_list.len()),
+            )
         } else {
-            ("variant-removed", B, I, format!("the {kind} of {} variants was replaced by a single schema", old_list.len()))
+            (
+                "variant-removed",
+                B,
+                I,
+                format!(
+                    "the {kind} of {} variants was replaced by a single schema",
+                    old_list.len()
+                ),
+            )
         };
         out.push(id, req, resp, "", new.ptr.clone(), message);
         return;

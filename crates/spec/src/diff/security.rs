@@ -30,7 +30,12 @@ fn requirements(list: &Value) -> Vec<Requirement> {
                 .map(|(scheme, scopes)| {
                     let scopes = scopes
                         .as_array()
-                        .map(|s| s.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                        .map(|s| {
+                            s.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
                         .unwrap_or_default();
                     (scheme.clone(), scopes)
                 })
@@ -93,10 +98,7 @@ pub(crate) fn diff_security(ctx: &mut Ctx<'_>, op: &Op, pair: &OpPair<'_>) {
             let f = finding(
                 "security-added",
                 Severity::Breaking,
-                format!(
-                    "authentication is now required: {}",
-                    describe_all(&new)
-                ),
+                format!("authentication is now required: {}", describe_all(&new)),
             );
             ctx.push(op, f);
             return;
@@ -199,7 +201,9 @@ pub(crate) fn diff_schemes(ctx: &mut Ctx<'_>) {
             let a = old_node.v.get(field);
             let b = new_node.v.get(field);
             let same = match (a, b) {
-                (Some(Value::String(x)), Some(Value::String(y))) if field == "scheme" || field == "in" || field == "type" => {
+                (Some(Value::String(x)), Some(Value::String(y)))
+                    if field == "scheme" || field == "in" || field == "type" =>
+                {
                     x.eq_ignore_ascii_case(y)
                 }
                 _ => a == b,
