@@ -78,7 +78,9 @@ mod lru;
 mod mask;
 mod miner;
 mod multiline;
+mod timestamp;
 mod tree;
+mod values;
 
 pub use config::MinerConfig;
 pub use fuzz::fuzz;

@@ -41,5 +41,6 @@ pub fn is_continuation(line: &str) -> bool {
         let end = text.trim_end();
         return end.ends_with(" more") || end.ends_with(" common frames omitted");
     }
-    text.trim_end() == "Traceback (most recent call last):"|| (indented && text.starts_with("File \""))
+    text.trim_end() == "Traceback (most recent call last):"
+        || (indented && text.starts_with("File \""))
 }

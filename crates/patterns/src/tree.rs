@@ -69,11 +69,7 @@ impl Tree {
             node = if is_variable(token) {
                 current.wildcard?
             } else {
-                current
-                    .literal
-                    .get(*token)
-                    .copied()
-                    .or(current.wildcard)?
+                current.literal.get(*token).copied().or(current.wildcard)?
             };
         }
         Some(node)

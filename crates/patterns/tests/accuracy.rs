@@ -53,7 +53,11 @@ fn grouping_accuracy_on_labelled_sample_is_at_least_0_9() {
         .map(|c| format!("{} x{} {}", c.id, c.count, c.template))
         .collect();
     println!("grouping accuracy {accuracy:.2}\n{}", report.join("\n"));
-    assert!(accuracy >= 0.9, "grouping accuracy {accuracy:.2}:\n{}", report.join("\n"));
+    assert!(
+        accuracy >= 0.9,
+        "grouping accuracy {accuracy:.2}:\n{}",
+        report.join("\n")
+    );
 }
 
 #[test]

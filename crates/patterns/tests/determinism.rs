@@ -32,7 +32,10 @@ fn same_input_same_ids_and_templates() {
 fn id_is_pinned_for_a_known_template() {
     let mut miner = Miner::default();
     let c = miner.add("Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010");
-    assert_eq!(miner.template(c), "Receiving block blk_<*> src: /<*> dest: /<*>");
+    assert_eq!(
+        miner.template(c),
+        "Receiving block blk_<*> src: /<*> dest: /<*>"
+    );
     // Changing the hash changes every id users may have recorded: keep this value.
     assert_eq!(miner.id(c), "pe3f5e82faa94");
 }

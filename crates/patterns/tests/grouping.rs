@@ -188,7 +188,10 @@ fn find_matches_without_learning() {
         "Connection closed by 183.62.140.253 [preauth]",
         "Connection closed by 5.36.59.76 [preauth]",
     ]);
-    assert_eq!(miner.find("Connection closed by 10.0.0.1 [preauth]"), Some(c[0]));
+    assert_eq!(
+        miner.find("Connection closed by 10.0.0.1 [preauth]"),
+        Some(c[0])
+    );
     assert_eq!(miner.find("Connection reset by 10.0.0.1 [preauth]"), None);
     assert_eq!(miner.count(c[0]), 2);
 }

@@ -63,7 +63,10 @@ fn add_mines_frames_on_their_own() {
 fn a_leading_continuation_line_is_mined_on_its_own() {
     let mut miner = Miner::default();
     let first = miner.add_line("\tat com.example.Foo.bar(Foo.java:42)");
-    assert_eq!(miner.template(first), "at com.example.Foo.bar(Foo.java:<*>)");
+    assert_eq!(
+        miner.template(first),
+        "at com.example.Foo.bar(Foo.java:<*>)"
+    );
     let head = miner.add_line("ERROR boom");
     miner.end_record();
     let after_end = miner.add_line("\tat com.example.Foo.baz(Foo.java:7)");
@@ -82,7 +85,7 @@ fn continuation_lines_are_recognised_narrowly() {
         "        ... 8 common frames omitted",
         "Traceback (most recent call last):",
         "  File \"/app/orders.py\", line 42, in place",
-        "\tgoroutine 1 [running]:",
+        "\t/usr/local/go/src/runtime/panic.go:838 +0x207",
     ];
     for line in yes {
         assert!(is_continuation(line), "{line:?}");

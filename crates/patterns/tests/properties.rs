@@ -43,11 +43,26 @@ fn glued_line() -> impl Strategy<Value = String> {
         Just("µs".to_string()),
     ];
     let glue = prop_oneof![
-        Just(""), Just(" "), Just(":"), Just("-"), Just("+"), Just("'"), Just("\""),
-        Just("/"), Just("_"), Just("@"), Just("."), Just("%"), Just("{"), Just(","),
+        Just(""),
+        Just(" "),
+        Just(":"),
+        Just("-"),
+        Just("+"),
+        Just("'"),
+        Just("\""),
+        Just("/"),
+        Just("_"),
+        Just("@"),
+        Just("."),
+        Just("%"),
+        Just("{"),
+        Just(","),
     ];
     prop::collection::vec((piece, glue), 0..10).prop_map(|parts| {
-        parts.into_iter().map(|(piece, glue)| format!("{piece}{glue}")).collect()
+        parts
+            .into_iter()
+            .map(|(piece, glue)| format!("{piece}{glue}"))
+            .collect()
     })
 }
 
@@ -168,11 +183,22 @@ fn eviction_keeps_evicted_templates_and_ids() {
     let c = miner.add("cache warmed in 12ms with 300 entries");
     assert_eq!(miner.stats().live_clusters, 2);
     assert_eq!(miner.stats().evictions, 1);
-    assert_eq!(miner.template(a), "disk full on volume data", "frozen, still answered");
-    assert!(miner.find("disk full on volume data").is_none(), "evicted: not searchable");
+    assert_eq!(
+        miner.template(a),
+        "disk full on volume data",
+        "frozen, still answered"
+    );
+    assert!(
+        miner.find("disk full on volume data").is_none(),
+        "evicted: not searchable"
+    );
     let again = miner.add("disk full on volume data");
     assert_ne!(again, a);
-    assert_eq!(miner.id(again), a_id, "a returning pattern gets its old id back");
+    assert_eq!(
+        miner.id(again),
+        a_id,
+        "a returning pattern gets its old id back"
+    );
     assert_eq!(miner.template(b), "connection refused by payments");
     assert!(miner.template(c).contains("<*>"));
 }

@@ -189,3 +189,9 @@ pub fn write_suite_sized(
 ) -> Result<Vec<(String, Truth)>, SimError> {
     suite::write_suite(dir, seeds, opts, volume)
 }
+
+/// The partial-telemetry switches a suite draws for `scenario` at `seed` (so that a
+/// harness generating bundles one at a time matches `write_suite`).
+pub fn suite_partial(seed: u64, scenario: &str) -> Partial {
+    suite::draw_partial(seed, scenario)
+}

@@ -22,7 +22,7 @@ struct Label<'a> {
 }
 
 /// Draws the partial-telemetry switches of one suite bundle.
-fn draw_partial(seed: u64, scenario: &str) -> Partial {
+pub(crate) fn draw_partial(seed: u64, scenario: &str) -> Partial {
     let mut rng = r::stream(seed, &format!("partial:{scenario}"));
     let mut p = Partial::default();
     if !r::chance(&mut rng, 0.3) {

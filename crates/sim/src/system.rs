@@ -616,7 +616,8 @@ pub(crate) fn build(seed: u64, volume: f64) -> System {
         openapi_31: r::chance(&mut rng, 0.5),
         changes_file: r::chance(&mut rng, 0.65),
         xray_ids: false,
-        sample_rate: *r::pick(&mut rng, &[1.0, 0.5, 0.5, 0.25]),
+        // Bigger systems sample harder (head sampling by trace id).
+        sample_rate: (*r::pick(&mut rng, &[1.0, 0.5, 0.5, 0.25]) / volume.max(1.0).sqrt()).clamp(0.01, 1.0),
     };
     sys.formats.xray_ids = sys.formats.access == AccessFormat::Alb;
     sys

@@ -13,6 +13,11 @@
 //! - `$ref` siblings are ignored (§4.7.23), except `nullable`, which authors commonly write
 //!   next to a `$ref` and mean.
 //!
+//! For both dialects, keyword values of the wrong shape — the `required: true` of a
+//! Swagger 2 habit, `type: file`, a negative `maxLength` — are dropped rather than let
+//! the validator refuse the whole schema (it checks schemas against the 2020-12
+//! meta-schema); the rest of the schema is still enforced.
+//!
 //! For both dialects, every local `$ref` is rewritten to point into a `$defs` section of
 //! the produced document (`#/components/schemas/Order` → `#/$defs/Order`) and the
 //! referenced schemas are copied there, translated the same way; and a property that is
@@ -156,8 +161,8 @@ impl Translator<'_> {
                     Some(Target::Local(ptr)) => Value::String(self.def_ref(&ptr)),
                     _ => child.clone(),
                 }
-            } else if v30 && key == "items" && child.is_array() {
-                // Tuple form is not 3.0, but appears; 2020-12 spells it prefixItems.
+            } else if key == "items" && child.is_array() {
+                // Tuple form (draft 4 to 2019-09); 2020-12 spells it prefixItems.
                 out.insert("prefixItems".into(), self.list(child));
                 continue;
             } else if ONE.contains(&key.as_str()) {
@@ -180,6 +185,11 @@ impl Translator<'_> {
             exclusive_bounds(map, &mut out);
         }
         self.filter_required(map, &mut out);
+        out.retain(|key, value| well_formed(key, value));
+        if let Some(Value::Array(names)) = out.get_mut("required") {
+            let mut seen = BTreeSet::new();
+            names.retain(|n| seen.insert(n.as_str().unwrap_or("").to_string()));
+        }
         if v30 && map.get("nullable") == Some(&Value::Bool(true)) {
             return nullable(out);
         }
@@ -216,6 +226,66 @@ impl Translator<'_> {
             .cloned()
             .collect();
         out.insert("required".into(), Value::Array(kept));
+    }
+}
+
+/// The seven JSON Schema types.
+const TYPES: [&str; 7] = [
+    "array", "boolean", "integer", "null", "number", "object", "string",
+];
+
+/// Whether a keyword's value has the shape the 2020-12 meta-schema requires.
+fn well_formed(key: &str, value: &Value) -> bool {
+    let schema = |v: &Value| v.is_object() || v.is_boolean();
+    let count = |v: &Value| {
+        v.as_u64().is_some() || v.as_f64().is_some_and(|f| f >= 0.0 && f.fract() == 0.0)
+    };
+    match key {
+        "type" => match value {
+            Value::String(t) => TYPES.contains(&t.as_str()),
+            Value::Array(items) => {
+                !items.is_empty()
+                    && items
+                        .iter()
+                        .all(|t| t.as_str().is_some_and(|t| TYPES.contains(&t)))
+                    && items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<BTreeSet<_>>()
+                        .len()
+                        == items.len()
+            }
+            _ => false,
+        },
+        "enum" | "allOf" | "anyOf" | "oneOf" | "prefixItems" => match value {
+            Value::Array(items) => !items.is_empty() && (key == "enum" || items.iter().all(schema)),
+            _ => false,
+        },
+        "required" => value
+            .as_array()
+            .is_some_and(|names| names.iter().all(Value::is_string)),
+        "multipleOf" => value.as_f64().is_some_and(|f| f > 0.0),
+        "maximum" | "minimum" | "exclusiveMaximum" | "exclusiveMinimum" => value.is_number(),
+        "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties" | "minProperties"
+        | "minContains" | "maxContains" => count(value),
+        "pattern" | "format" | "$ref" | "title" | "description" | "contentMediaType"
+        | "contentEncoding" => value.is_string(),
+        "uniqueItems" | "readOnly" | "writeOnly" | "deprecated" => value.is_boolean(),
+        "items"
+        | "additionalProperties"
+        | "not"
+        | "contains"
+        | "propertyNames"
+        | "if"
+        | "then"
+        | "else"
+        | "unevaluatedItems"
+        | "unevaluatedProperties"
+        | "contentSchema" => schema(value),
+        "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
+            value.as_object().is_some_and(|m| m.values().all(schema))
+        }
+        _ => true,
     }
 }
 
@@ -287,6 +357,28 @@ mod tests {
         );
         let response = validation_schema(&doc, Dialect::V30, Direction::Response, &schema);
         assert_eq!(response["allOf"][0]["required"], json!(["id", "total"]));
+    }
+
+    #[test]
+    fn malformed_keywords_are_dropped_so_the_rest_still_validates() {
+        let doc = json!({});
+        let schema = json!({"type": "object", "required": ["a"], "properties": {
+            "a": {"type": "string", "required": true, "maxLength": -1},
+            "b": {"type": "file"},
+            "c": {"items": [{"type": "integer"}]}}});
+        let out = validation_schema(&doc, Dialect::V30, Direction::Response, &schema);
+        let a = &out["allOf"][0]["properties"]["a"];
+        assert_eq!(a, &json!({"type": "string"}));
+        assert_eq!(out["allOf"][0]["properties"]["b"], json!({}));
+        assert_eq!(
+            out["allOf"][0]["properties"]["c"],
+            json!({"prefixItems": [{"type": "integer"}]})
+        );
+        let validator = jsonschema::draft202012::options()
+            .build(&out)
+            .expect("compiles");
+        assert!(validator.is_valid(&json!({"a": "x", "b": 1})));
+        assert!(!validator.is_valid(&json!({"a": 1})));
     }
 
     #[test]

@@ -115,7 +115,7 @@ fn push_counter(
     });
 }
 
-/// Computes every series over the last part of the window (from 30 minutes before
+/// Computes every series over the last part of the window (from 25 minutes before
 /// the onset, or the start if later), as a dashboard export would.
 pub(crate) fn compute(
     sys: &System,
@@ -126,7 +126,7 @@ pub(crate) fn compute(
     step: i64,
     seed: u64,
 ) -> MetricSet {
-    let from = plan.timeline.start.max(plan.timeline.onset - 30 * 60 * SEC);
+    let from = plan.timeline.start.max(plan.timeline.onset - 25 * 60 * SEC);
     let first = (from + step - 1).div_euclid(step) * step;
     let times: Vec<i64> = (0..)
         .map(|k| first + k * step)

@@ -31,8 +31,9 @@ pub(crate) use paths::media_essence;
 
 use crate::load::Spec;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 /// Every rule id this module can emit, in a stable order. Severities:
 ///
@@ -325,7 +326,7 @@ fn method_rank(method: &str) -> (usize, &str) {
 }
 
 /// Comparison steps allowed for one diff.
-const STEP_BUDGET: usize = 2_000_000;
+const STEP_BUDGET: usize = 10_000_000;
 
 /// The operation a change belongs to.
 #[derive(Debug, Clone)]
@@ -342,10 +343,8 @@ pub(crate) struct Ctx<'a> {
     steps: usize,
     budget: usize,
     truncated: bool,
-    /// Findings of schema pairs already compared.
-    pub(crate) memo: HashMap<schema::PairKey, Vec<schema::RelFinding>>,
-    /// Schema pairs being compared higher up the current walk.
-    pub(crate) in_progress: HashSet<schema::PairKey>,
+    /// Schema pairs already compared.
+    pub(crate) memo: HashMap<schema::PairKey, Rc<schema::PairResult<'a>>>,
 }
 
 /// One change before it is attached to its operation.
@@ -368,7 +367,6 @@ impl<'a> Ctx<'a> {
             budget,
             truncated: false,
             memo: HashMap::new(),
-            in_progress: HashSet::new(),
         }
     }
 

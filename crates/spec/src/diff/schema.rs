@@ -11,18 +11,23 @@
 //! (OpenAPI 3.0.3 §4.7.24 "Fixed Fields": a read-only property "SHOULD NOT be sent as part
 //! of the request").
 //!
-//! Recursion and sharing: the result of comparing a pair of schemas (by the pointers of
-//! their definitions) is memoised per direction, and a pair already being compared higher
-//! up returns nothing — so a recursive schema terminates and a schema shared by a hundred
-//! operations is compared once. Findings are relative to the pair (`field` is a path from
-//! it) and are prefixed by the caller; each `(rule, pointer)` is reported once per walk.
+//! Recursion and sharing: comparing a pair of schemas (identified by the pointers of their
+//! definitions) yields its own findings plus the child pairs to compare next (properties,
+//! items, `additionalProperties`, matched `oneOf`/`anyOf` branches). That result is
+//! memoised per direction, so a schema shared by a hundred operations is compared once.
+//! Each walk (one body, parameter or header) then visits the pair graph breadth-first with
+//! its own visited set: a recursive schema terminates because a pair is visited once per
+//! walk, every walk sees every reachable change whatever the order of earlier walks, and
+//! the field path reported is the shortest one. Each `(rule, pointer)` is reported once per
+//! walk.
 
 use super::{by_direction, Ctx, Direction, Finding, Op, Severity};
 use crate::load::Dialect;
 use crate::pointer;
 use crate::resolve::{deref, ref_of, target, Target};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::rc::Rc;
 
 /// Deepest nesting of schemas compared.
 const MAX_NEST: usize = 48;
@@ -119,7 +124,7 @@ pub(crate) type PairKey = (Direction, String, String);
 
 /// Compares two schemas and records the findings on the walk's operation.
 pub(crate) fn compare_root<'a>(ctx: &mut Ctx<'a>, walk: &Walk<'_>, old: &Node<'a>, new: &Node<'a>) {
-    let findings = compare(ctx, walk.direction, old, new, 0);
+    let findings = collect(ctx, walk.direction, old, new);
     let mut seen: HashSet<(&'static str, String)> = HashSet::new();
     for f in findings {
         if !seen.insert((f.id, f.pointer.clone())) {
@@ -192,30 +197,71 @@ fn is_annotation(key: &str) -> bool {
     ) || key.starts_with("x-")
 }
 
-fn compare<'a>(
+/// What comparing one pair of schemas found: its own findings, and the pairs below it.
+#[derive(Debug, Default)]
+pub(crate) struct PairResult<'a> {
+    local: Vec<RelFinding>,
+    /// `(field segment, old, new)`: `name`, `[]`, `{*}` or `<Variant>`.
+    children: Vec<(String, Node<'a>, Node<'a>)>,
+}
+
+/// All findings reachable from a pair of schemas, with field paths from it.
+fn collect<'a>(
     ctx: &mut Ctx<'a>,
     direction: Direction,
     old: &Node<'a>,
     new: &Node<'a>,
-    depth: usize,
 ) -> Vec<RelFinding> {
-    if depth > MAX_NEST || !ctx.step() {
-        return Vec::new();
+    let mut out: Vec<RelFinding> = Vec::new();
+    let mut visited: HashSet<PairKey> = HashSet::new();
+    let mut queue: VecDeque<(String, Node<'a>, Node<'a>, usize)> = VecDeque::new();
+    queue.push_back((String::new(), old.clone(), new.clone(), 0));
+    while let Some((field, o, n, depth)) = queue.pop_front() {
+        if depth > MAX_NEST || !ctx.step() {
+            continue;
+        }
+        let key: PairKey = (direction, identity(&o), identity(&n));
+        if !visited.insert(key.clone()) {
+            continue;
+        }
+        let result = match ctx.memo.get(&key) {
+            Some(done) => Rc::clone(done),
+            None => {
+                let computed = Rc::new(compare_pair(ctx, direction, &o, &n));
+                ctx.memo.insert(key, Rc::clone(&computed));
+                computed
+            }
+        };
+        for finding in &result.local {
+            let mut f = finding.clone();
+            f.field = join_field(&field, &f.field);
+            out.push(f);
+        }
+        for (segment, co, cn) in &result.children {
+            queue.push_back((
+                join_field(&field, segment),
+                co.clone(),
+                cn.clone(),
+                depth + 1,
+            ));
+        }
     }
-    let key: PairKey = (direction, identity(old), identity(new));
-    if let Some(done) = ctx.memo.get(&key) {
-        return done.clone();
-    }
-    if !ctx.in_progress.insert(key.clone()) {
-        return Vec::new();
-    }
-    let old_view = View::build(ctx, ctx.old.dialect(), old);
-    let new_view = View::build(ctx, ctx.new.dialect(), new);
-    let mut out = Vec::new();
-    compare_views(ctx, direction, &old_view, &new_view, depth, &mut out);
-    ctx.in_progress.remove(&key);
-    ctx.memo.insert(key, out.clone());
     out
+}
+
+/// Compares one pair of schemas, without descending.
+fn compare_pair<'a>(
+    ctx: &mut Ctx<'a>,
+    direction: Direction,
+    old: &Node<'a>,
+    new: &Node<'a>,
+) -> PairResult<'a> {
+    let (old_dialect, new_dialect) = (ctx.old.dialect(), ctx.new.dialect());
+    let old_view = View::build(ctx, old_dialect, old);
+    let new_view = View::build(ctx, new_dialect, new);
+    let mut result = PairResult::default();
+    compare_views(direction, &old_view, &new_view, &mut result);
+    result
 }
 
 /// A numeric bound: value and exclusivity.
@@ -611,12 +657,13 @@ fn bound_text(b: Bound, lower: bool) -> String {
     format!("{op} {}", num(b.value))
 }
 
-struct Out<'v> {
+struct Out<'v, 'a> {
     direction: Direction,
     list: &'v mut Vec<RelFinding>,
+    children: &'v mut Vec<(String, Node<'a>, Node<'a>)>,
 }
 
-impl Out<'_> {
+impl<'a> Out<'_, 'a> {
     fn push(
         &mut self,
         id: &'static str,
@@ -635,24 +682,25 @@ impl Out<'_> {
         });
     }
 
-    fn extend(&mut self, prefix: &str, findings: Vec<RelFinding>) {
-        for mut f in findings {
-            f.field = join_field(prefix, &f.field);
-            self.list.push(f);
-        }
+    /// Queues a pair below this one.
+    fn child(&mut self, segment: &str, old: &Node<'a>, new: &Node<'a>) {
+        self.children
+            .push((segment.to_string(), old.clone(), new.clone()));
     }
 }
 
 fn compare_views<'a>(
-    ctx: &mut Ctx<'a>,
     direction: Direction,
     old: &View<'a>,
     new: &View<'a>,
-    depth: usize,
-    list: &mut Vec<RelFinding>,
+    result: &mut PairResult<'a>,
 ) {
     use Severity::{Breaking as B, Info as I};
-    let mut out = Out { direction, list };
+    let mut out = Out {
+        direction,
+        list: &mut result.local,
+        children: &mut result.children,
+    };
     if old.never || new.never {
         if old.never != new.never {
             let (sev_req, sev_resp) = if new.never { (B, I) } else { (I, B) };
@@ -724,24 +772,22 @@ fn compare_views<'a>(
     compare_enum(&mut out, old, new);
     compare_limits(&mut out, old, new);
     if old.may_be("object") && new.may_be("object") {
-        compare_properties(ctx, &mut out, old, new, depth);
+        compare_properties(&mut out, old, new);
         if let (Some(o), Some(n)) = (&old.additional, &new.additional) {
             if o.v.is_object() && n.v.is_object() {
-                let found = compare(ctx, direction, o, n, depth + 1);
-                out.extend("{*}", found);
+                out.child("{*}", o, n);
             }
         }
     }
     if old.may_be("array") && new.may_be("array") {
         if let (Some(o), Some(n)) = (&old.items, &new.items) {
-            let found = compare(ctx, direction, o, n, depth + 1);
-            out.extend("[]", found);
+            out.child("[]", o, n);
         }
     }
-    compare_variants(ctx, &mut out, old, new, depth);
+    compare_variants(&mut out, old, new);
 }
 
-fn compare_format(out: &mut Out<'_>, old: &View<'_>, new: &View<'_>) {
+fn compare_format(out: &mut Out<'_, '_>, old: &View<'_>, new: &View<'_>) {
     use Severity::{Breaking as B, Info as I, Warning as W};
     let widens = |from: &str, to: &str| {
         matches!(
@@ -788,7 +834,7 @@ fn compare_format(out: &mut Out<'_>, old: &View<'_>, new: &View<'_>) {
     }
 }
 
-fn compare_enum(out: &mut Out<'_>, old: &View<'_>, new: &View<'_>) {
+fn compare_enum(out: &mut Out<'_, '_>, old: &View<'_>, new: &View<'_>) {
     use Severity::{Breaking as B, Info as I, Warning as W};
     let ptr = pointer::join(&new.ptr, "enum");
     match (&old.enum_values, &new.enum_values) {
@@ -846,12 +892,12 @@ fn compare_enum(out: &mut Out<'_>, old: &View<'_>, new: &View<'_>) {
     }
 }
 
-fn compare_limits(out: &mut Out<'_>, old: &View<'_>, new: &View<'_>) {
+fn compare_limits(out: &mut Out<'_, '_>, old: &View<'_>, new: &View<'_>) {
     use Severity::{Breaking as B, Info as I, Warning as W};
-    let narrowed = |out: &mut Out<'_>, ptr: String, message: String| {
+    let narrowed = |out: &mut Out<'_, '_>, ptr: String, message: String| {
         out.push("constraint-narrowed", B, I, "", ptr, message);
     };
-    let widened = |out: &mut Out<'_>, ptr: String, message: String| {
+    let widened = |out: &mut Out<'_, '_>, ptr: String, message: String| {
         out.push("constraint-widened", I, W, "", ptr, message);
     };
     for (key, is_upper) in LIMITS {
@@ -991,13 +1037,7 @@ fn signature(node: &Node<'_>) -> (Vec<String>, String) {
     (types, format)
 }
 
-fn compare_properties<'a>(
-    ctx: &mut Ctx<'a>,
-    out: &mut Out<'_>,
-    old: &View<'a>,
-    new: &View<'a>,
-    depth: usize,
-) {
+fn compare_properties<'a>(out: &mut Out<'_, 'a>, old: &View<'a>, new: &View<'a>) {
     use Severity::{Breaking as B, Info as I, Warning as W};
     let direction = out.direction;
     // Properties a side never carries in this direction.
@@ -1067,8 +1107,7 @@ fn compare_properties<'a>(
                         format!("property '{name}' became optional"),
                     );
                 }
-                let found = compare(ctx, direction, old_node, new_node, depth + 1);
-                out.extend(name, found);
+                out.child(name, old_node, new_node);
             }
         }
     }
@@ -1119,13 +1158,7 @@ fn variant_name(node: &Node<'_>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn compare_variants<'a>(
-    ctx: &mut Ctx<'a>,
-    out: &mut Out<'_>,
-    old: &View<'a>,
-    new: &View<'a>,
-    depth: usize,
-) {
+fn compare_variants<'a>(out: &mut Out<'_, 'a>, old: &View<'a>, new: &View<'a>) {
     use Severity::{Breaking as B, Info as I};
     if old.variants.is_empty() && new.variants.is_empty() {
         return;
@@ -1135,16 +1168,8 @@ fn compare_variants<'a>(
     } else {
         new.variant_kind
     };
-    // One side without branches is compared as a single branch of itself.
-    let as_list = |view: &View<'a>, other: &View<'a>| -> Vec<Node<'a>> {
-        if view.variants.is_empty() && !other.variants.is_empty() {
-            Vec::new()
-        } else {
-            view.variants.clone()
-        }
-    };
-    let old_list = as_list(old, new);
-    let new_list = as_list(new, old);
+    let old_list = old.variants.clone();
+    let new_list = new.variants.clone();
     if old_list.is_empty() || new_list.is_empty() {
         // A `oneOf` appeared or disappeared: report it as a variant change of the whole.
         let (id, req, resp, message) = if old_list.is_empty() {
@@ -1195,8 +1220,7 @@ fn compare_variants<'a>(
                 format!("{kind} variant {k} was removed"),
             ),
             Some(j) => {
-                let found = compare(ctx, out.direction, &old_list[i], &new_list[j], depth + 1);
-                out.extend(&format!("<{k}>"), found);
+                out.child(&format!("<{k}>"), &old_list[i], &new_list[j]);
             }
         }
     }
