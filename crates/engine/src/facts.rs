@@ -35,8 +35,24 @@ pub struct DownDelta {
     pub strength: f64,
 }
 
+/// Where the blame chain ends: the component whose own change explains the failures.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// Service or downstream name.
+    pub name: String,
+    /// True when it serves requests in the telemetry (an internal service); false for a
+    /// database, cache or third party seen only through client spans.
+    pub internal: bool,
+    /// The services walked through, from the focus down.
+    pub hops: Vec<String>,
+    /// Set when the walk stopped because the next step down was driven by our own load.
+    pub load_driven_by: Option<String>,
+}
+
 /// Shared facts.
 pub struct Facts {
+    /// The end of the blame chain, when traces allow walking it.
+    pub origin: Option<Origin>,
     /// Changes (explicit and inferred), sorted by time.
     pub changes: Vec<Change>,
     /// Changes within [onset - 2 h, onset + 2 min].
@@ -135,8 +151,11 @@ impl Facts {
             }
             let caller_reqs = services.get(caller);
             let cpr = |calls: u64, reqs: u64| if reqs == 0 { 0.0 } else { calls as f64 / reqs as f64 };
+            // First attempts only: retries multiply calls when a downstream fails, which
+            // is a consequence, not load.
+            let first = |s: &DownStats| s.calls.saturating_sub(s.resent);
             let calls_per_request = caller_reqs
-                .map(|d: &Delta<ReqStats>| (cpr(before.calls, d.before.total), cpr(after.calls, d.after.total)))
+                .map(|d: &Delta<ReqStats>| (cpr(first(&before), d.before.total), cpr(first(&after), d.after.total)))
                 .unwrap_or((0.0, 0.0));
             let err_jump = after.error_rate() - before.error_rate();
             let lat_ratio = match (before.latency.quantile(0.95), after.latency.quantile(0.95)) {
@@ -144,7 +163,13 @@ impl Facts {
                 _ => 1.0,
             };
             let err_s = (err_jump / 0.3).clamp(0.0, 1.0);
-            let lat_s = ((lat_ratio - 1.5) / 3.0).clamp(0.0, 1.0);
+            // A latency step must be large in both relative and absolute terms: 7 ms →
+            // 40 ms is a ratio of six but explains nothing users feel.
+            let lat_rise_ms = match (before.latency.quantile(0.95), after.latency.quantile(0.95)) {
+                (Some(a), Some(b)) => b - a,
+                _ => 0.0,
+            };
+            let lat_s = ((lat_ratio - 1.5) / 3.0).clamp(0.0, 1.0) * (lat_rise_ms / 500.0).clamp(0.0, 1.0);
             let strength = err_s.max(lat_s);
             downstreams.push(DownDelta {
                 caller: caller.clone(),
@@ -169,7 +194,100 @@ impl Facts {
             let a = per_second(all_after, iw.seconds());
             if b > 0.0 { a / b } else { 1.0 }
         };
-        Facts { changes, near, services, focus, downstreams, internal, traffic_ratio }
+        let mut facts = Facts { origin: None, changes, near, services, focus, downstreams, internal, traffic_ratio };
+        facts.origin = facts.walk(inc);
+        facts
+    }
+
+    fn excess(d: &Delta<ReqStats>) -> (f64, f64) {
+        let err = d.after.server_errors as f64 - d.before.server_rate() * d.after.total as f64;
+        let lat = match (d.before.q(0.95), d.after.q(0.95)) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0.0,
+        };
+        (err, lat)
+    }
+
+    /// Walks from the focus service down the call graph, at each step following the
+    /// downstream whose own change accounts for a good part of the caller's extra errors
+    /// or latency. Symptoms propagate up; causes sit where the walk stops.
+    fn walk(&self, inc: &Incident) -> Option<Origin> {
+        if self.downstreams.is_empty() {
+            return None;
+        }
+        let callers: std::collections::BTreeSet<&str> = self.downstreams.iter().map(|d| d.caller.as_str()).collect();
+        let mut start = inc.service.clone().filter(|s| callers.contains(s.as_str()));
+        if start.is_none() {
+            // The focus is seen only at the edge (access logs): start from the top-most
+            // traced services (not called by another traced service) with the largest change.
+            let called: std::collections::BTreeSet<&str> = self
+                .downstreams
+                .iter()
+                .filter(|d| callers.contains(d.caller.as_str()))
+                .map(|d| d.downstream.as_str())
+                .collect();
+            start = self
+                .services
+                .iter()
+                .filter(|(s, _)| callers.contains(s.as_str()) && !called.contains(s.as_str()))
+                .map(|(s, d)| {
+                    let (e, l) = Self::excess(d);
+                    (e.max(0.0) + l.max(0.0) / 100.0, s)
+                })
+                .filter(|x| x.0 > 0.0)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+                .map(|x| x.1.clone());
+        }
+        let mut cur = start?;
+        let mut hops = vec![cur.clone()];
+        for _ in 0..8 {
+            let (s_err, s_lat) = self.services.get(&cur).map(Self::excess).unwrap_or((0.0, 0.0));
+            let mut best: Option<(f64, &DownDelta)> = None;
+            for d in self.downstreams.iter().filter(|d| d.caller == cur) {
+                let d_err = d.d.after.errors as f64 - d.d.before.error_rate() * d.d.after.calls as f64;
+                let d_lat = match (d.d.before.latency.quantile(0.95), d.d.after.latency.quantile(0.95)) {
+                    (Some(a), Some(b)) => b - a,
+                    _ => 0.0,
+                };
+                let by_err = if s_err >= 5.0 && d_err >= 0.3 * s_err { d_err / s_err } else { 0.0 };
+                let by_lat = if s_lat >= 50.0 && d_lat >= 0.3 * s_lat { d_lat / s_lat } else { 0.0 };
+                // Errors the caller did not report (spans without status) still count.
+                let by_err = if s_err < 5.0 && d_err >= 10.0 && d.d.after.error_rate() >= 0.05 { 1.0 } else { by_err };
+                let score = by_err.min(3.0) + by_lat.min(3.0);
+                if score > 0.0 && best.as_ref().is_none_or(|b| score > b.0) {
+                    best = Some((score, d));
+                }
+            }
+            let Some((_, d)) = best else {
+                return Some(Origin { name: cur.clone(), internal: true, hops, load_driven_by: None });
+            };
+            if crate::checks::dependency::load_driven(d.calls_per_request) {
+                return Some(Origin { name: cur.clone(), internal: true, hops, load_driven_by: Some(d.downstream.clone()) });
+            }
+            if self.services.contains_key(&d.downstream) && !hops.contains(&d.downstream) {
+                cur = d.downstream.clone();
+                hops.push(cur.clone());
+                continue;
+            }
+            return Some(Origin { name: d.downstream.clone(), internal: false, hops, load_driven_by: None });
+        }
+        Some(Origin { name: cur, internal: true, hops, load_driven_by: None })
+    }
+
+    /// The internal service where the blame chain ends, if it ends inside the system.
+    pub fn origin_service(&self) -> Option<&str> {
+        self.origin.as_ref().filter(|o| o.internal).map(|o| o.name.as_str())
+    }
+
+    /// The external downstream where the blame chain ends, if it ends outside.
+    pub fn origin_dependency(&self) -> Option<&str> {
+        self.origin.as_ref().filter(|o| !o.internal).map(|o| o.name.as_str())
+    }
+
+    /// The service to blame for a problem inside the system: the chain's end, else the
+    /// focus service.
+    pub fn blame_target(&self, inc: &Incident) -> Option<String> {
+        self.origin_service().map(str::to_string).or_else(|| inc.service.clone())
     }
 
     /// The latest change of `service` before the onset within the lookback, if any.

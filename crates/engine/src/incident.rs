@@ -198,7 +198,13 @@ pub fn find(view: &View<'_>) -> Incident {
         }
         None => (range.start, range.end),
     };
-    let focus_filter = opts.endpoint.as_deref();
+    let mut focus_filter = opts.endpoint.as_deref();
+    if let Some(f) = focus_filter {
+        if !view.endpoints.keys().any(|(_, e)| e.eq_ignore_ascii_case(f)) {
+            // An endpoint nobody served: look everywhere rather than nowhere.
+            focus_filter = None;
+        }
+    }
     let mut best: Option<(String, String, i64, f64, &'static str, f64)> = None;
     for ((svc, ep), cells) in &view.endpoints {
         if let Some(f) = focus_filter {

@@ -120,17 +120,21 @@ fn focus_from_example(s: &Summary, opts: &TriageOptions) -> Option<String> {
         .last()?;
     let want_path = apitriage_model::path::normalize(&ex.path);
     let want = apitriage_model::path::endpoint(&ex.method, &want_path);
-    let mut known: Vec<String> = s.requests.keys().map(|k| s.s(k.endpoint).to_string()).collect();
-    known.sort();
-    known.dedup();
-    if known.contains(&want) {
-        return Some(want);
+    let mut volume: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for (k, c) in &s.requests {
+        *volume.entry(s.s(k.endpoint).to_string()).or_default() += c.total();
     }
-    // A route template matches a concrete path segment by segment.
-    known.into_iter().find(|k| {
-        let Some((m, route)) = k.split_once(' ') else { return false };
-        m == ex.method && route_matches(route, &ex.path)
-    })
+    // The exact endpoint, or a route template matching the path segment by segment;
+    // of those, the one with the most traffic (raw paths from access logs lose).
+    volume
+        .into_iter()
+        .filter(|(k, n)| {
+            *n >= 30
+                && (*k == want
+                    || k.split_once(' ').is_some_and(|(m, route)| m == ex.method && route_matches(route, &ex.path)))
+        })
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(k, _)| k)
 }
 
 fn route_matches(route: &str, path: &str) -> bool {

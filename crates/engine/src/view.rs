@@ -111,6 +111,8 @@ pub struct DownStats {
     pub calls: u64,
     /// Failed calls.
     pub errors: u64,
+    /// Re-sent calls (retries).
+    pub resent: u64,
     /// Failures by class.
     pub signals: [u64; 15],
     /// 429 answers.
@@ -125,6 +127,7 @@ impl DownStats {
     fn add(&mut self, c: &DownstreamCell) {
         self.calls += c.calls as u64;
         self.errors += c.errors as u64;
+        self.resent += c.resent as u64;
         for (a, b) in self.signals.iter_mut().zip(c.signals.iter()) {
             *a += *b as u64;
         }

@@ -235,6 +235,29 @@ const PATTERNS: &[(Signal, &[&str])] = &[
         ],
     ),
     (
+        Signal::Config,
+        &[
+            "environment variable",
+            "is not set",
+            "not configured",
+            "missing property",
+            "could not resolve placeholder",
+            "no value for",
+            "required property",
+            "missing configuration",
+            "env var",
+            "configuration",
+            "misconfig",
+            "config ",
+            "missing setting",
+            "no such file or directory",
+            "beancreationexception",
+            "illegalstateexception: config",
+            "invalid base url",
+            "base url",
+        ],
+    ),
+    (
         Signal::Deserialization,
         &[
             "cannot unmarshal",
@@ -269,7 +292,6 @@ const PATTERNS: &[(Signal, &[&str])] = &[
             "constraintviolation",
             "methodargumentnotvalid",
             "missing required",
-            "required property",
             "is required",
             "invalid enum",
             "not one of",
@@ -325,22 +347,6 @@ const PATTERNS: &[(Signal, &[&str])] = &[
             "insufficient scope",
             "insufficient permission",
             "authorization failed",
-        ],
-    ),
-    (
-        Signal::Config,
-        &[
-            "environment variable",
-            "env var",
-            "configuration",
-            "misconfig",
-            "config ",
-            "missing setting",
-            "no such file or directory",
-            "beancreationexception",
-            "illegalstateexception: config",
-            "invalid base url",
-            "base url",
         ],
     ),
     (
@@ -417,7 +423,7 @@ fn mask_token(tok: &str) -> String {
         && (digits * 3 >= trimmed.len()
             || trimmed.len() >= 12
             || trimmed.contains('-') && trimmed.len() >= 8)
-        || (tok.starts_with('"') || tok.starts_with('\'')) && trimmed.len() > 0
+        || (tok.starts_with('"') || tok.starts_with('\'')) && !trimmed.is_empty()
         || trimmed.contains('@')
         || trimmed.starts_with("http://")
         || trimmed.starts_with("https://");
@@ -448,6 +454,7 @@ mod tests {
             ("No route matches GET /v2/orders", Signal::RouteNotFound),
             ("dial tcp 10.0.0.1:5432: connect: connection refused", Signal::Unavailable),
             ("request body: missing required property 'currency'", Signal::Validation),
+            ("java.lang.IllegalStateException: required property payments.baseUrl is not set", Signal::Config),
         ];
         for (text, want) in cases {
             assert_eq!(signal_of(text), Some(want), "{text}");

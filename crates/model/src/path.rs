@@ -43,8 +43,12 @@ fn is_identifier(seg: &str) -> bool {
     if hexish && seg.len() >= 8 && digits > 0 {
         return true;
     }
-    // Long opaque tokens (base64 ids, slugs with numbers) rarely name a route.
-    seg.len() >= 20 && digits > 0 || digits >= 3 && digits * 2 >= seg.len()
+    // Long opaque tokens (base64 ids, prefixed ids like `acc_w2fy256bv5`, slugs with
+    // numbers) rarely name a route; short ones (`v2`, `oauth2`) do.
+    let letters = seg.bytes().filter(|b| b.is_ascii_alphabetic()).count();
+    seg.len() >= 20 && digits > 0
+        || digits >= 3 && digits * 2 >= seg.len()
+        || seg.len() >= 8 && digits >= 2 && letters > 0
 }
 
 /// An endpoint key, `"POST /checkout"`.
@@ -72,5 +76,7 @@ mod tests {
         assert_eq!(normalize(""), "/");
         assert_eq!(normalize("/health"), "/health");
         assert_eq!(normalize("/orders/{orderId}"), "/orders/{orderId}");
+        assert_eq!(normalize("/v2/accounts/acc_w2fy256bv5"), "/v2/accounts/{id}");
+        assert_eq!(normalize("/api/oauth2/token"), "/api/oauth2/token");
     }
 }

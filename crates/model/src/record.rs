@@ -114,6 +114,8 @@ pub struct DownstreamRecord<'a> {
     pub retry_after_s: Option<f64>,
     /// True when the call writes (INSERT/UPDATE, POST/PUT/PATCH/DELETE, publish).
     pub write: bool,
+    /// How many times this call was re-sent before (`http.request.resend_count`).
+    pub resend_count: u32,
 }
 
 /// Log severity, from OTLP severity numbers or text levels.

@@ -125,6 +125,8 @@ pub struct DownstreamCell {
     pub errors: u32,
     /// Failures by class (index of [`Signal::ALL`]).
     pub signals: [u32; 15],
+    /// Calls that were re-sends of an earlier attempt.
+    pub resent: u32,
     /// Calls answered 429.
     pub rate_limited: u32,
     /// Largest Retry-After seen, seconds.
@@ -140,6 +142,7 @@ impl DownstreamCell {
         for (a, b) in self.signals.iter_mut().zip(o.signals.iter()) {
             *a += b;
         }
+        self.resent += o.resent;
         self.rate_limited += o.rate_limited;
         self.max_retry_after_s = self.max_retry_after_s.max(o.max_retry_after_s);
         self.latency.merge(&o.latency);
@@ -638,6 +641,7 @@ impl Summary {
             })
             .or_default();
         cell.calls += 1;
+        cell.resent += (d.resend_count > 0) as u32;
         let failed = d.error || d.status.is_some_and(|s| s >= 500 || s == 429);
         if failed {
             cell.errors += 1;

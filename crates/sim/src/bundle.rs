@@ -52,12 +52,14 @@ pub(crate) fn write_bundle(
     volume: f64,
     dir: &Path,
 ) -> Result<Truth, SimError> {
-    let info = scenarios::find(scenario).ok_or_else(|| SimError::UnknownScenario(scenario.to_string()))?;
+    let info =
+        scenarios::find(scenario).ok_or_else(|| SimError::UnknownScenario(scenario.to_string()))?;
     std::fs::create_dir_all(dir).map_err(|e| SimError::io(dir, e))?;
     clean(dir)?;
     let scale = f64::from(opts.scale.max(1)) * volume.max(0.0001);
     let sys = system::build(seed, scale);
-    let plan = scenarios::plan(scenario, seed, &sys).ok_or_else(|| SimError::UnknownScenario(scenario.to_string()))?;
+    let plan = scenarios::plan(scenario, seed, &sys)
+        .ok_or_else(|| SimError::UnknownScenario(scenario.to_string()))?;
     let press = Pressure::build(&sys, &plan);
     let fleet = Fleet::build(&sys, &plan, seed);
     let partial = opts.partial;
@@ -66,7 +68,9 @@ pub(crate) fn write_bundle(
     } else {
         sys.formats.metrics_step_s
     } * SEC;
-    let run = crate::traffic::run(&sys, &plan, &press, &fleet, seed, scale, &partial, dir, step)?;
+    let run = crate::traffic::run(
+        &sys, &plan, &press, &fleet, seed, scale, &partial, dir, step,
+    )?;
 
     let set = metrics::compute(&sys, &plan, &press, &fleet, &run.counters, step, seed);
     match sys.formats.metrics {
@@ -93,10 +97,17 @@ pub(crate) fn write_bundle(
     }
     if !partial.no_har {
         let doc = har::document(&sys, &run.exchanges, seed);
-        writers::write_file(&dir.join("session.har"), &writers::to_json_pretty("session.har", &doc)?)?;
+        writers::write_file(
+            &dir.join("session.har"),
+            &writers::to_json_pretty("session.har", &doc)?,
+        )?;
     }
     if !partial.no_spec {
-        let ext = if sys.formats.spec_json { "json" } else { "yaml" };
+        let ext = if sys.formats.spec_json {
+            "json"
+        } else {
+            "yaml"
+        };
         let spec = &plan.spec;
         let new_doc = openapi::document(&sys, spec, &spec.new_version, true);
         writers::write_file(
@@ -111,7 +122,6 @@ pub(crate) fn write_bundle(
             )?;
         }
     }
-    let _ = run.requests;
     Ok(Truth {
         scenario: info.name.to_string(),
         bucket: info.bucket.to_string(),

@@ -11,11 +11,6 @@ pub(crate) struct Curve {
 }
 
 impl Curve {
-    /// Zero everywhere.
-    pub(crate) fn zero() -> Self {
-        Curve { points: Vec::new() }
-    }
-
     /// Through the given points (sorted by time here).
     pub(crate) fn from_points(mut points: Vec<(i64, f64)>) -> Self {
         points.sort_by_key(|p| p.0);
@@ -60,11 +55,6 @@ impl Curve {
         }
         self.points.last().map(|p| p.1).unwrap_or(0.0)
     }
-
-    /// Whether the curve is zero everywhere.
-    pub(crate) fn is_zero(&self) -> bool {
-        self.points.iter().all(|p| p.1 == 0.0)
-    }
 }
 
 #[cfg(test)]
@@ -79,6 +69,6 @@ mod tests {
         assert_eq!(c.at(150), 2.0);
         assert_eq!(c.at(210), 1.0);
         assert_eq!(c.at(500), 0.0);
-        assert!(Curve::zero().is_zero());
+        assert_eq!(Curve::default().at(5), 0.0);
     }
 }

@@ -161,7 +161,6 @@ pub(crate) struct DomainDef {
     pub item_prefix: &'static str,
     pub basket: &'static str,
     pub order: &'static str,
-    pub order_id: &'static str,
     pub order_prefix: &'static str,
     pub profile: &'static str,
     pub place: &'static str,
@@ -171,7 +170,6 @@ pub(crate) struct DomainDef {
     pub enum_field: &'static str,
     pub enum_values: &'static [&'static str],
     pub status_values: &'static [&'static str],
-    pub status_new: &'static str,
     pub tables: [&'static str; 8],
     pub search_terms: &'static [&'static str],
     pub promo_codes: &'static [&'static str],
@@ -211,14 +209,25 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
             "/v1/orders/{orderId}/cancel",
             "/v1/admin/reports/sales",
         ],
-        edge_names: &["api-gateway", "edge-gateway", "storefront-bff", "bff-mobile", "public-api"],
+        edge_names: &[
+            "api-gateway",
+            "edge-gateway",
+            "storefront-bff",
+            "bff-mobile",
+            "public-api",
+        ],
         role_names: [
             &["catalog", "catalog-svc", "product-service", "products-api"],
             &["cart", "cart-svc", "basket-service", "cart-api"],
             &["orders", "order-service", "checkout-api", "orders-api"],
             &["payments", "payment-svc", "billing-api", "payments-core"],
             &["inventory", "stock-svc", "inventory-service"],
-            &["accounts", "customer-service", "profile-svc", "customers-api"],
+            &[
+                "accounts",
+                "customer-service",
+                "profile-svc",
+                "customers-api",
+            ],
             &["search", "search-api", "discovery-svc"],
             &["notifications", "notify-svc", "messaging"],
             &["pricing", "price-engine", "pricing-svc"],
@@ -231,7 +240,6 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         item_prefix: "prd",
         basket: "Cart",
         order: "Order",
-        order_id: "orderId",
         order_prefix: "ord",
         profile: "Customer",
         place: "Store",
@@ -241,7 +249,6 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         enum_field: "availability",
         enum_values: &["IN_STOCK", "LOW_STOCK", "OUT_OF_STOCK"],
         status_values: &["PENDING", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED"],
-        status_new: "PARTIALLY_SHIPPED",
         tables: [
             "products",
             "carts",
@@ -252,9 +259,21 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
             "stock_levels",
             "payments",
         ],
-        search_terms: &["running shoes", "usb-c cable", "coffee grinder", "desk lamp", "rain jacket", "headphones"],
+        search_terms: &[
+            "running shoes",
+            "usb-c cable",
+            "coffee grinder",
+            "desk lamp",
+            "rain jacket",
+            "headphones",
+        ],
         promo_codes: &["WELCOME10", "SPRING25", "FREESHIP", "VIP15", "BLACKFRI"],
-        flag_names: &["new-pricing-engine", "one-click-checkout", "bundle-discounts", "saved-carts-v2"],
+        flag_names: &[
+            "new-pricing-engine",
+            "one-click-checkout",
+            "bundle-discounts",
+            "saved-carts-v2",
+        ],
     },
     DomainDef {
         key: "banking",
@@ -276,7 +295,12 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
             "/v2/transfers/{transferId}/cancel",
             "/v2/admin/statements/export",
         ],
-        edge_names: &["api-gateway", "mobile-banking-bff", "edge-gw", "open-api-gateway"],
+        edge_names: &[
+            "api-gateway",
+            "mobile-banking-bff",
+            "edge-gw",
+            "open-api-gateway",
+        ],
         role_names: [
             &["accounts-api", "account-service", "core-accounts"],
             &["payees", "payee-service", "beneficiaries-api"],
@@ -296,7 +320,6 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         item_prefix: "acc",
         basket: "Payee",
         order: "Transfer",
-        order_id: "transferId",
         order_prefix: "trf",
         profile: "Customer",
         place: "Atm",
@@ -306,7 +329,6 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         enum_field: "accountType",
         enum_values: &["CURRENT", "SAVINGS", "CREDIT"],
         status_values: &["PENDING", "BOOKED", "REJECTED", "RETURNED"],
-        status_new: "HELD_FOR_REVIEW",
         tables: [
             "accounts",
             "payee_lists",
@@ -317,9 +339,21 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
             "daily_limits",
             "postings",
         ],
-        search_terms: &["rent", "salary", "groceries", "utilities", "insurance", "travel"],
+        search_terms: &[
+            "rent",
+            "salary",
+            "groceries",
+            "utilities",
+            "insurance",
+            "travel",
+        ],
         promo_codes: &["FXFREE", "WELCOME50", "STUDENT", "PREMIER"],
-        flag_names: &["instant-transfers-v2", "new-limits-service", "payee-verification", "sca-exemptions"],
+        flag_names: &[
+            "instant-transfers-v2",
+            "new-limits-service",
+            "payee-verification",
+            "sca-exemptions",
+        ],
     },
     DomainDef {
         key: "travel",
@@ -361,7 +395,6 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         item_prefix: "flt",
         basket: "Trip",
         order: "Booking",
-        order_id: "bookingId",
         order_prefix: "bkg",
         profile: "Traveller",
         place: "Airport",
@@ -371,7 +404,6 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         enum_field: "cabin",
         enum_values: &["ECONOMY", "PREMIUM", "BUSINESS"],
         status_values: &["HELD", "TICKETED", "CHANGED", "CANCELLED"],
-        status_new: "WAITLISTED",
         tables: [
             "flights",
             "trips",
@@ -382,9 +414,16 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
             "seat_inventory",
             "payments",
         ],
-        search_terms: &["LHR-JFK", "CDG-BCN", "SFO-NRT", "AMS-LIS", "SYD-MEL", "FRA-DXB"],
+        search_terms: &[
+            "LHR-JFK", "CDG-BCN", "SFO-NRT", "AMS-LIS", "SYD-MEL", "FRA-DXB",
+        ],
         promo_codes: &["SUMMER24", "WEEKEND", "LOYAL10", "EARLYBIRD"],
-        flag_names: &["dynamic-bundles", "seat-upsell-v3", "new-fare-rules", "split-payments"],
+        flag_names: &[
+            "dynamic-bundles",
+            "seat-upsell-v3",
+            "new-fare-rules",
+            "split-payments",
+        ],
     },
     DomainDef {
         key: "streaming",
@@ -426,7 +465,6 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         item_prefix: "ttl",
         basket: "Watchlist",
         order: "Subscription",
-        order_id: "subscriptionId",
         order_prefix: "sub",
         profile: "Profile",
         place: "Availability",
@@ -436,7 +474,6 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         enum_field: "maturityRating",
         enum_values: &["G", "PG", "PG13", "R"],
         status_values: &["TRIAL", "ACTIVE", "PAST_DUE", "CANCELLED"],
-        status_new: "PAUSED",
         tables: [
             "titles",
             "watchlists",
@@ -447,9 +484,21 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
             "entitlements",
             "invoices",
         ],
-        search_terms: &["documentary", "thriller", "kids", "anime", "comedy", "live sport"],
+        search_terms: &[
+            "documentary",
+            "thriller",
+            "kids",
+            "anime",
+            "comedy",
+            "live sport",
+        ],
         promo_codes: &["FREEMONTH", "ANNUAL20", "FAMILY", "STUDENT50"],
-        flag_names: &["ad-tier-checkout", "new-recs-rail", "household-sharing", "offline-v2"],
+        flag_names: &[
+            "ad-tier-checkout",
+            "new-recs-rail",
+            "household-sharing",
+            "offline-v2",
+        ],
     },
     DomainDef {
         key: "logistics",
@@ -491,7 +540,6 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         item_prefix: "shp",
         basket: "PickupDraft",
         order: "Pickup",
-        order_id: "pickupId",
         order_prefix: "pku",
         profile: "Shipper",
         place: "Depot",
@@ -500,8 +548,13 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
         money_renamed: "quotedRate",
         enum_field: "serviceLevel",
         enum_values: &["STANDARD", "EXPRESS", "SAME_DAY"],
-        status_values: &["SCHEDULED", "COLLECTED", "IN_TRANSIT", "DELIVERED", "CANCELLED"],
-        status_new: "ON_HOLD",
+        status_values: &[
+            "SCHEDULED",
+            "COLLECTED",
+            "IN_TRANSIT",
+            "DELIVERED",
+            "CANCELLED",
+        ],
         tables: [
             "shipments",
             "pickup_drafts",
@@ -512,22 +565,53 @@ pub(crate) static DOMAINS: [DomainDef; 5] = [
             "vehicle_slots",
             "invoices",
         ],
-        search_terms: &["1Z999AA10123456784", "JD014600006281", "00340434161094", "RR123456785GB"],
+        search_terms: &[
+            "1Z999AA10123456784",
+            "JD014600006281",
+            "00340434161094",
+            "RR123456785GB",
+        ],
         promo_codes: &["BULK10", "NEWSHIPPER", "Q4VOLUME", "PARTNER5"],
-        flag_names: &["smart-slotting", "new-rating-engine", "multi-parcel-v2", "eco-routing"],
+        flag_names: &[
+            "smart-slotting",
+            "new-rating-engine",
+            "multi-parcel-v2",
+            "eco-routing",
+        ],
     },
 ];
 
 /// Companies (used for hosts, Java packages and app names).
 pub(crate) const COMPANIES: &[&str] = &[
-    "acme", "globex", "initech", "umbrella", "hooli", "vandelay", "wonka", "stark", "tyrell",
-    "soylent", "oscorp", "aperture", "monarch", "contoso", "fabrikam", "northwind",
+    "acme",
+    "globex",
+    "initech",
+    "umbrella",
+    "hooli",
+    "vandelay",
+    "wonka",
+    "stark",
+    "tyrell",
+    "soylent",
+    "oscorp",
+    "aperture",
+    "monarch",
+    "contoso",
+    "fabrikam",
+    "northwind",
 ];
 
 /// Candidate third-party names per kind (peer.service; host is `api.<name>.example`).
 pub(crate) fn external_names(kind: ExtKind) -> &'static [&'static str] {
     match kind {
-        ExtKind::Psp => &["paystream", "payflow", "cardhub", "stripe-like", "paygrid", "clearpay-hub"],
+        ExtKind::Psp => &[
+            "paystream",
+            "payflow",
+            "cardhub",
+            "stripe-like",
+            "paygrid",
+            "clearpay-hub",
+        ],
         ExtKind::Fraud => &["fraudguard", "riskscore", "sentinel-risk", "trustcheck"],
         ExtKind::Email => &["mailrelay", "sendwave", "postbird", "notifyhub"],
         ExtKind::Maps => &["geoapi", "mapgrid", "placeindex", "locatr"],
@@ -536,7 +620,13 @@ pub(crate) fn external_names(kind: ExtKind) -> &'static [&'static str] {
 }
 
 /// Cache host names (`{key}` is the domain key).
-pub(crate) const CACHE_NAMES: &[&str] = &["redis-cache", "cache-redis", "{key}-redis", "session-redis", "redis-main"];
+pub(crate) const CACHE_NAMES: &[&str] = &[
+    "redis-cache",
+    "cache-redis",
+    "{key}-redis",
+    "session-redis",
+    "redis-main",
+];
 
 /// Database host suffixes.
 pub(crate) const DB_SUFFIXES: &[&str] = &["db", "pg", "postgres", "pg-primary"];
@@ -554,13 +644,31 @@ pub(crate) const REGIONS: &[(&str, [u8; 2])] = &[
 
 /// Tenant ids.
 pub(crate) const TENANTS: &[&str] = &[
-    "northwind", "contoso", "fabrikam", "tailspin", "adventure-works", "woodgrove", "litware",
-    "proseware", "wingtip", "lucerne", "alpine-ski", "blue-yonder", "coho-vineyard", "margies",
-    "trey-research", "wide-world", "datum", "fourth-coffee", "graphic-design", "relecloud",
+    "northwind",
+    "contoso",
+    "fabrikam",
+    "tailspin",
+    "adventure-works",
+    "woodgrove",
+    "litware",
+    "proseware",
+    "wingtip",
+    "lucerne",
+    "alpine-ski",
+    "blue-yonder",
+    "coho-vineyard",
+    "margies",
+    "trey-research",
+    "wide-world",
+    "datum",
+    "fourth-coffee",
+    "graphic-design",
+    "relecloud",
 ];
 
 /// Release cohorts (`app.cohort`).
-pub(crate) const COHORTS: &[(&str, f64)] = &[("stable", 0.78), ("beta", 0.14), ("early-access", 0.08)];
+pub(crate) const COHORTS: &[(&str, f64)] =
+    &[("stable", 0.78), ("beta", 0.14), ("early-access", 0.08)];
 
 /// User roles (`enduser.role`).
 pub(crate) const USER_ROLES: &[(&str, f64)] = &[("owner", 0.62), ("member", 0.31), ("admin", 0.07)];
@@ -574,10 +682,15 @@ pub(crate) const BROWSERS: &[&str] = &[
 ];
 
 /// iOS devices and OS versions.
-pub(crate) const IOS: &[(&str, &str)] = &[("17.2", "iPhone15,3"), ("17.5", "iPhone14,2"), ("18.1", "iPhone16,1")];
+pub(crate) const IOS: &[(&str, &str)] = &[
+    ("17.2", "iPhone15,3"),
+    ("17.5", "iPhone14,2"),
+    ("18.1", "iPhone16,1"),
+];
 
 /// Android devices and OS versions.
-pub(crate) const ANDROID: &[(&str, &str)] = &[("14", "Pixel 8"), ("13", "SM-S911B"), ("14", "SM-A546B")];
+pub(crate) const ANDROID: &[(&str, &str)] =
+    &[("14", "Pixel 8"), ("13", "SM-S911B"), ("14", "SM-A546B")];
 
 /// Kubernetes namespaces.
 pub(crate) const NAMESPACES: &[&str] = &["prod", "production", "apps", "platform", "{key}-prod"];

@@ -157,7 +157,10 @@ pub(crate) fn handler(sys: &System, op: &Op, kind: ExcKind, goroutine: u64) -> E
                     vec![("model.BundleType".to_string(), "valueOf".to_string())],
                 ),
             };
-            let extra_refs: Vec<(&str, &str)> = extra.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let extra_refs: Vec<(&str, &str)> = extra
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
             let frames = handler_frames(svc, op, &extra_refs);
             let header = format!("{ty}: {msg}");
             Exc {
@@ -448,7 +451,10 @@ pub(crate) fn config_missing(sys: &System, op: &Op, property: &str) -> Exc {
                 .collect();
             Exc {
                 ty: "java.lang.IllegalStateException".into(),
-                stack: java_stack(&format!("java.lang.IllegalStateException: {msg}"), &frames_all),
+                stack: java_stack(
+                    &format!("java.lang.IllegalStateException: {msg}"),
+                    &frames_all,
+                ),
                 msg,
             }
         }
@@ -479,7 +485,10 @@ pub(crate) fn pool_exhausted(svc: &Service, waiting: u32) -> Exc {
             ];
             Exc {
                 ty: "java.sql.SQLTransientConnectionException".into(),
-                stack: java_stack(&format!("java.sql.SQLTransientConnectionException: {msg}"), &frames),
+                stack: java_stack(
+                    &format!("java.sql.SQLTransientConnectionException: {msg}"),
+                    &frames,
+                ),
                 msg,
             }
         }
@@ -507,7 +516,10 @@ pub(crate) fn rejected(svc: &Service, queued: u32, completed: u64) -> Exc {
             ];
             Exc {
                 ty: "java.util.concurrent.RejectedExecutionException".into(),
-                stack: java_stack(&format!("java.util.concurrent.RejectedExecutionException: {msg}"), &frames),
+                stack: java_stack(
+                    &format!("java.util.concurrent.RejectedExecutionException: {msg}"),
+                    &frames,
+                ),
                 msg,
             }
         }
@@ -547,7 +559,10 @@ pub(crate) fn upstream_status(svc: &Service, callee: &str, url: &str, status: u1
                 _ => "HttpClientErrorException",
             };
             let ty = format!("org.springframework.web.client.{class}");
-            let msg = format!("{status} {}: [no body] (calling {callee} {url})", status_text(status));
+            let msg = format!(
+                "{status} {}: [no body] (calling {callee} {url})",
+                status_text(status)
+            );
             let frames = vec![
                 "org.springframework.web.client.StatusHandler.lambda$fromErrorHandler$1(StatusHandler.java:71)".to_string(),
                 format!("{}.client.{}Client.call({}Client.java:{})", svc.pkg, cap(&callee.replace('-', "")), cap(&callee.replace('-', "")), line_no(callee, 40, 80)),
@@ -560,7 +575,10 @@ pub(crate) fn upstream_status(svc: &Service, callee: &str, url: &str, status: u1
         }
         Lang::Go => Exc {
             ty: "*errors.errorString".into(),
-            msg: format!("{callee}: unexpected status {status} {} from {url}", status_text(status)),
+            msg: format!(
+                "{callee}: unexpected status {status} {} from {url}",
+                status_text(status)
+            ),
             stack: String::new(),
         },
     }
@@ -576,7 +594,10 @@ pub(crate) fn background(sys: &System, op: &Op) -> Exc {
             let frames = handler_frames(svc, op, &[]);
             Exc {
                 ty: "org.springframework.dao.CannotAcquireLockException".into(),
-                stack: java_stack(&format!("org.springframework.dao.CannotAcquireLockException: {msg}"), &frames),
+                stack: java_stack(
+                    &format!("org.springframework.dao.CannotAcquireLockException: {msg}"),
+                    &frames,
+                ),
                 msg,
             }
         }
@@ -585,7 +606,12 @@ pub(crate) fn background(sys: &System, op: &Op) -> Exc {
             let frames = handler_frames(svc, op, &[]);
             Exc {
                 ty: "org.springframework.orm.ObjectOptimisticLockingFailureException".into(),
-                stack: java_stack(&format!("org.springframework.orm.ObjectOptimisticLockingFailureException: {msg}"), &frames),
+                stack: java_stack(
+                    &format!(
+                        "org.springframework.orm.ObjectOptimisticLockingFailureException: {msg}"
+                    ),
+                    &frames,
+                ),
                 msg,
             }
         }

@@ -45,7 +45,15 @@ pub(crate) struct ResKey {
 
 const MAX_EXTRA_PODS: usize = 3;
 
-fn generation(sys: &System, svc: usize, change: u32, from: i64, rollout: i64, version: String, rng: &mut SimRng) -> Generation {
+fn generation(
+    sys: &System,
+    svc: usize,
+    change: u32,
+    from: i64,
+    rollout: i64,
+    version: String,
+    rng: &mut SimRng,
+) -> Generation {
     let s = &sys.services[svc];
     let rs_len = 9 + r::index(rng, 2);
     let rs = r::chars(rng, POD_ALPHABET, rs_len);
@@ -58,10 +66,23 @@ fn generation(sys: &System, svc: usize, change: u32, from: i64, rollout: i64, ve
         let mut nd = Vec::new();
         let mut ip = Vec::new();
         for _ in 0..n {
-            p.push(format!("{}-{}-{}", s.name, rs, r::chars(rng, POD_ALPHABET, 5)));
+            p.push(format!(
+                "{}-{}-{}",
+                s.name,
+                rs,
+                r::chars(rng, POD_ALPHABET, 5)
+            ));
             let (a, b, c) = (r::int(rng, 0, 15), r::int(rng, 0, 255), r::int(rng, 1, 254));
-            nd.push(format!("ip-10-{a}-{b}-{c}.{}.compute.internal", region.name));
-            ip.push(format!("10.{}.{}.{}", r::int(rng, 16, 31), r::int(rng, 0, 255), r::int(rng, 1, 254)));
+            nd.push(format!(
+                "ip-10-{a}-{b}-{c}.{}.compute.internal",
+                region.name
+            ));
+            ip.push(format!(
+                "10.{}.{}.{}",
+                r::int(rng, 16, 31),
+                r::int(rng, 0, 255),
+                r::int(rng, 1, 254)
+            ));
         }
         pods.push(p);
         nodes.push(nd);
@@ -92,8 +113,20 @@ impl Fleet {
                 sys.services[svc].version.clone(),
                 &mut rng,
             )];
-            for c in plan.changes.iter().filter(|c| c.service == svc && c.kind.restarts()) {
-                list.push(generation(sys, svc, c.id, c.at, c.rollout, c.version.clone(), &mut rng));
+            for c in plan
+                .changes
+                .iter()
+                .filter(|c| c.service == svc && c.kind.restarts())
+            {
+                list.push(generation(
+                    sys,
+                    svc,
+                    c.id,
+                    c.at,
+                    c.rollout,
+                    c.version.clone(),
+                    &mut rng,
+                ));
             }
             gens.push(list);
         }
@@ -101,7 +134,14 @@ impl Fleet {
     }
 
     /// The generation serving `svc` at `t` (a rollout in progress serves both).
-    pub(crate) fn pick(&self, press: &Pressure, svc: usize, region: usize, t: i64, rng: &mut SimRng) -> ResKey {
+    pub(crate) fn pick(
+        &self,
+        press: &Pressure,
+        svc: usize,
+        region: usize,
+        t: i64,
+        rng: &mut SimRng,
+    ) -> ResKey {
         let list = &self.gens[svc];
         let mut g = 0;
         for (i, gen) in list.iter().enumerate() {
@@ -119,7 +159,8 @@ impl Fleet {
             }
         }
         let base = list[g].pods.first().map(|p| p.len()).unwrap_or(1) - MAX_EXTRA_PODS;
-        let active = (base + press.extra_pods(svc, t).floor() as usize).clamp(1, base + MAX_EXTRA_PODS);
+        let active =
+            (base + press.extra_pods(svc, t).floor() as usize).clamp(1, base + MAX_EXTRA_PODS);
         ResKey {
             svc: svc as u16,
             gen: g as u16,
@@ -130,11 +171,6 @@ impl Fleet {
 
     pub(crate) fn generation(&self, key: ResKey) -> &Generation {
         &self.gens[key.svc as usize][key.gen as usize]
-    }
-
-    /// Pod name of a resource.
-    pub(crate) fn pod(&self, key: ResKey) -> &str {
-        &self.generation(key).pods[key.region as usize][key.pod as usize]
     }
 
     /// Number of pods of `svc` running in `region` at `t`, by generation (for startup

@@ -21,8 +21,22 @@
 //! those of a real system, and a classifier has to infer the bucket from evidence.
 //! Same scenario and seed, same bytes: every random draw comes from a ChaCha stream
 //! seeded from the seed, there is no wall clock, and no hash-map order reaches output.
-//! Traffic is generated second by second and streamed through buffered writers, so the
-//! memory used does not grow with `--scale`.
+//! Traffic is generated second by second and streamed through buffered writers, so
+//! memory stays small at any `--scale` (only the user table grows, up to 200k users).
+//!
+//! Where the blast-radius dimensions are, for readers of the bundles:
+//!
+//! | dimension | where |
+//! |---|---|
+//! | region | resource `cloud.region` (every span, log and pod metric); ALB `elb` name |
+//! | service, release | resource `service.name`, `service.version`, `k8s.pod.name` (a deploy starts new pods) |
+//! | user | `enduser.id` on edge and owner server spans |
+//! | role | `enduser.role` on the same spans |
+//! | tenant | `tenant.id` on the same spans |
+//! | cohort | `app.cohort` on the same spans |
+//! | client app and version | `user_agent.original` (`http.user_agent` in old conventions) and `http.request.header.x-app-version` on edge spans; access-log user agent; HAR `user-agent` / `x-app-version` headers |
+//! | endpoint | `http.route` (+ `http.request.method`) on server spans; `http_server_requests_seconds_count{method,uri,status}` |
+//! | downstream | client spans: `peer.service`, `server.address` (`net.peer.name`), `db.system`, `error.type` |
 
 mod bundle;
 mod curve;

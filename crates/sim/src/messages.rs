@@ -100,7 +100,10 @@ pub(crate) fn startup(sys: &System, svc: usize, version: &str, rng: &mut SimRng)
         Lang::Go => (
             Sev::Info,
             s.pkg.clone(),
-            format!("server listening on :{} version={version} go=go1.23.4", s.port),
+            format!(
+                "server listening on :{} version={version} go=go1.23.4",
+                s.port
+            ),
         ),
     }
 }

@@ -83,7 +83,16 @@ fn target_shares(sys: &System) -> BTreeMap<(usize, Target), f64> {
         }
     }
     used.into_iter()
-        .map(|((svc, t), w)| ((svc, t), if totals[svc] > 0.0 { w / totals[svc] } else { 0.0 }))
+        .map(|((svc, t), w)| {
+            (
+                (svc, t),
+                if totals[svc] > 0.0 {
+                    w / totals[svc]
+                } else {
+                    0.0
+                },
+            )
+        })
         .collect()
 }
 
@@ -172,7 +181,11 @@ impl Pressure {
                         l_sum += w * ep_mult[e];
                     }
                 }
-                let l = if w_sum > 0.0 { day * l_sum / w_sum } else { day };
+                let l = if w_sum > 0.0 {
+                    day * l_sum / w_sum
+                } else {
+                    day
+                };
                 load[svc][i] = l as f32;
                 // How much longer resources are held because downstreams are slow.
                 let mut hold_pool = 1.0;

@@ -138,7 +138,8 @@ pub(crate) fn weighted(rng: &mut SimRng, weights: &[f64]) -> usize {
 pub(crate) fn from_cdf(rng: &mut SimRng, cdf: &[f64]) -> usize {
     let total = cdf.last().copied().unwrap_or(0.0);
     let x = unit(rng) * total;
-    cdf.partition_point(|c| *c <= x).min(cdf.len().saturating_sub(1))
+    cdf.partition_point(|c| *c <= x)
+        .min(cdf.len().saturating_sub(1))
 }
 
 /// Lowercase hex of `n` random bytes.

@@ -29,19 +29,31 @@ pub(crate) fn s(key: &'static str, v: impl Into<String>) -> Attr {
 }
 
 pub(crate) fn i(key: &'static str, v: i64) -> Attr {
-    Attr { key, val: Val::I(v) }
+    Attr {
+        key,
+        val: Val::I(v),
+    }
 }
 
 pub(crate) fn f(key: &'static str, v: f64) -> Attr {
-    Attr { key, val: Val::F(v) }
+    Attr {
+        key,
+        val: Val::F(v),
+    }
 }
 
 pub(crate) fn b(key: &'static str, v: bool) -> Attr {
-    Attr { key, val: Val::B(v) }
+    Attr {
+        key,
+        val: Val::B(v),
+    }
 }
 
 pub(crate) fn a(key: &'static str, v: Vec<String>) -> Attr {
-    Attr { key, val: Val::A(v) }
+    Attr {
+        key,
+        val: Val::A(v),
+    }
 }
 
 /// Span kinds as OTLP numbers them.

@@ -122,7 +122,10 @@ fn profile_fields() -> Vec<Field> {
                 f("country", Ty::Str),
             ]),
         ),
-        opt("loyaltyTier", Ty::Enum(strings(&["BRONZE", "SILVER", "GOLD"]))),
+        opt(
+            "loyaltyTier",
+            Ty::Enum(strings(&["BRONZE", "SILVER", "GOLD"])),
+        ),
     ]
 }
 
@@ -146,7 +149,9 @@ pub(crate) fn response(sys: &System, op: usize) -> Option<Schema> {
                 "AppliedCode".to_string(),
                 vec![f("code", Ty::Str), f("discount", Ty::Money)],
             ),
-            EpKind::Checkout | EpKind::OrderGet | EpKind::OrderCancel => (d.order.to_string(), order_fields(sys)),
+            EpKind::Checkout | EpKind::OrderGet | EpKind::OrderCancel => {
+                (d.order.to_string(), order_fields(sys))
+            }
             EpKind::OrderList => (
                 format!("{}Page", d.order),
                 vec![
@@ -211,14 +216,24 @@ pub(crate) fn response(sys: &System, op: usize) -> Option<Schema> {
             "PaymentResult".to_string(),
             vec![
                 f("paymentId", Ty::Id("pay")),
-                f("status", Ty::Enum(strings(&["AUTHORIZED", "DECLINED", "PENDING"]))),
+                f(
+                    "status",
+                    Ty::Enum(strings(&["AUTHORIZED", "DECLINED", "PENDING"])),
+                ),
                 f("amount", Ty::Money),
             ],
         ),
-        OpKind::Notify => ("NotificationReceipt".to_string(), vec![f("messageId", Ty::Str)]),
+        OpKind::Notify => (
+            "NotificationReceipt".to_string(),
+            vec![f("messageId", Ty::Str)],
+        ),
         OpKind::Introspect => (
             "TokenInfo".to_string(),
-            vec![f("active", Ty::Bool), f("sub", Ty::Str), f("scope", Ty::Str)],
+            vec![
+                f("active", Ty::Bool),
+                f("sub", Ty::Str),
+                f("scope", Ty::Str),
+            ],
         ),
     };
     Some(Schema { name, fields })
@@ -268,7 +283,10 @@ pub(crate) fn request(sys: &System, op: usize) -> Option<Schema> {
             EpKind::OrderCancel => ("CancelRequest".to_string(), vec![opt("reason", Ty::Str)]),
             _ => return None,
         },
-        OpKind::ItemsBatch => ("BatchRequest".to_string(), vec![f("ids", Ty::Arr(Box::new(Ty::Str)))]),
+        OpKind::ItemsBatch => (
+            "BatchRequest".to_string(),
+            vec![f("ids", Ty::Arr(Box::new(Ty::Str)))],
+        ),
         OpKind::PriceQuote => (
             "QuoteRequest".to_string(),
             vec![f("currency", Ty::Str), f("amount", Ty::Money)],
@@ -289,7 +307,10 @@ pub(crate) fn request(sys: &System, op: usize) -> Option<Schema> {
             "NotificationRequest".to_string(),
             vec![f("template", Ty::Str), f("to", Ty::Email)],
         ),
-        OpKind::Introspect => ("IntrospectionRequest".to_string(), vec![f("token", Ty::Str)]),
+        OpKind::Introspect => (
+            "IntrospectionRequest".to_string(),
+            vec![f("token", Ty::Str)],
+        ),
     };
     Some(Schema { name, fields })
 }
@@ -408,8 +429,14 @@ pub(crate) struct Ctx<'a> {
 fn example_value(ty: &Ty, name: &str, rng: &mut SimRng, ctx: &Ctx) -> Value {
     match ty {
         Ty::Str => match name {
-            "name" => json!(*r::pick(rng, &["Aurora", "Meridian", "Northstar", "Cascade", "Juniper"])),
-            "city" => json!(*r::pick(rng, &["Lyon", "Leeds", "Austin", "Osaka", "Porto"])),
+            "name" => json!(*r::pick(
+                rng,
+                &["Aurora", "Meridian", "Northstar", "Cascade", "Juniper"]
+            )),
+            "city" => json!(*r::pick(
+                rng,
+                &["Lyon", "Leeds", "Austin", "Osaka", "Porto"]
+            )),
             "country" => json!(*r::pick(rng, &["FR", "GB", "US", "JP", "PT"])),
             "postalCode" => json!(format!("{}", r::int(rng, 10000, 99999))),
             "line1" => json!(format!("{} High Street", r::int(rng, 1, 200))),
@@ -419,14 +446,19 @@ fn example_value(ty: &Ty, name: &str, rng: &mut SimRng, ctx: &Ctx) -> Value {
             "day" => json!("2025-01-01"),
             _ => json!(r::chars(rng, "abcdefghijklmnopqrstuvwxyz0123456789", 12)),
         },
-        Ty::Id(prefix) => json!(format!("{prefix}_{}", r::chars(rng, "abcdefghijkmnpqrstuvwxyz23456789", 10))),
+        Ty::Id(prefix) => json!(format!(
+            "{prefix}_{}",
+            r::chars(rng, "abcdefghijkmnpqrstuvwxyz23456789", 10)
+        )),
         Ty::DateTime => json!("2025-01-01T12:00:00Z"),
         Ty::Email => json!(format!("user{}@example.com", r::int(rng, 100, 9999))),
         Ty::Int => json!(r::int(rng, 1, 3)),
         Ty::Num => json!((r::float(rng, 0.3, 12.0) * 10.0).round() / 10.0),
         Ty::Bool => json!(true),
         Ty::Enum(v) => json!(v.first().cloned().unwrap_or_default()),
-        Ty::Money => json!({"amount": (r::float(rng, 5.0, 240.0) * 100.0).round() / 100.0, "currency": ctx.currency}),
+        Ty::Money => {
+            json!({"amount": (r::float(rng, 5.0, 240.0) * 100.0).round() / 100.0, "currency": ctx.currency})
+        }
         Ty::Obj(fields) => example_object(fields, rng, ctx),
         Ty::Arr(inner) => {
             let n = r::int(rng, 1, 3);
@@ -442,24 +474,4 @@ pub(crate) fn example_object(fields: &[Field], rng: &mut SimRng, ctx: &Ctx) -> V
         m.insert(f.name.clone(), example_value(&f.ty, &f.name, rng, ctx));
     }
     Value::Object(m)
-}
-
-/// Sets `field` (anywhere in the document) to `value`.
-pub(crate) fn set_field(v: &mut Value, field: &str, value: Value) {
-    match v {
-        Value::Object(m) => {
-            if m.contains_key(field) {
-                m.insert(field.to_string(), value.clone());
-            }
-            for (_, inner) in m.iter_mut() {
-                set_field(inner, field, value.clone());
-            }
-        }
-        Value::Array(a) => {
-            for inner in a.iter_mut() {
-                set_field(inner, field, value.clone());
-            }
-        }
-        _ => {}
-    }
 }

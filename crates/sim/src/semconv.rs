@@ -32,11 +32,19 @@ impl Semconv {
     key!(host_name_attr, "server.address", "net.host.name");
     key!(client_address, "client.address", "http.client_ip");
     key!(user_agent, "user_agent.original", "http.user_agent");
-    key!(resend_count, "http.request.resend_count", "http.resend_count");
+    key!(
+        resend_count,
+        "http.request.resend_count",
+        "http.resend_count"
+    );
     key!(db_namespace, "db.namespace", "db.name");
     key!(db_operation, "db.operation.name", "db.operation");
     key!(db_collection, "db.collection.name", "db.sql.table");
     key!(db_query, "db.query.text", "db.statement");
-    key!(environment, "deployment.environment.name", "deployment.environment");
+    key!(
+        environment,
+        "deployment.environment.name",
+        "deployment.environment"
+    );
     key!(protocol_version, "network.protocol.version", "http.flavor");
 }

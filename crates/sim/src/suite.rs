@@ -59,7 +59,8 @@ pub(crate) fn write_suite(
                 scale: opts.scale,
                 partial,
             };
-            let truth = bundle::write_bundle(info.name, seed, &bundle_opts, volume, &dir.join(&name))?;
+            let truth =
+                bundle::write_bundle(info.name, seed, &bundle_opts, volume, &dir.join(&name))?;
             labels.json_line(&Label {
                 bundle: &name,
                 truth: &truth,

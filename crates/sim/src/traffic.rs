@@ -31,13 +31,19 @@ use crate::writers::{alb, nginx, otlp_logs, otlp_traces, Out};
 use crate::Partial;
 
 const SCHEMA_URL: &str = "https://opentelemetry.io/schemas/1.26.0";
-const SCANNER_PATHS: &[&str] = &["/.env", "/wp-login.php", "/.git/config", "/actuator/env", "/phpmyadmin/", "/v1/../../etc/passwd"];
+const SCANNER_PATHS: &[&str] = &[
+    "/.env",
+    "/wp-login.php",
+    "/.git/config",
+    "/actuator/env",
+    "/phpmyadmin/",
+    "/v1/../../etc/passwd",
+];
 
 /// What the run leaves for the end-of-bundle writers.
 pub(crate) struct RunOutput {
     pub exchanges: Vec<Exchange>,
     pub counters: Counters,
-    pub requests: u64,
 }
 
 struct Access<'a> {
@@ -51,12 +57,22 @@ struct Access<'a> {
 }
 
 impl Access<'_> {
-    fn write(&mut self, fleet: &Fleet, req: &Request, o: &Outcome, rng: &mut SimRng) -> Result<(), SimError> {
+    fn write(
+        &mut self,
+        fleet: &Fleet,
+        req: &Request,
+        o: &Outcome,
+        rng: &mut SimRng,
+    ) -> Result<(), SimError> {
         let sys = self.sys;
         let user = &sys.users[req.user];
         let client = &sys.clients[user.client];
         let ep = &sys.endpoints[req.ep];
-        let method = if req.scanner.is_some() { "GET" } else { ep.method };
+        let method = if req.scanner.is_some() {
+            "GET"
+        } else {
+            ep.method
+        };
         let path_query = if o.query.is_empty() {
             o.path.clone()
         } else {
@@ -110,11 +126,21 @@ impl Access<'_> {
                 nginx::line(&nginx::Entry {
                     end: o.end,
                     total: o.end - req.start,
-                    upstream: Some(o.end - req.start - r::int(rng, 100_000, 900_000)),
+                    upstream: o
+                        .upstream
+                        .map(|u| u + r::int(rng, 100_000, 600_000))
+                        .or_else(|| {
+                            (req.scanner.is_none())
+                                .then(|| o.end - req.start - r::int(rng, 100_000, 400_000))
+                        }),
                     client_ip: &ip,
                     method,
                     path_query: &path_query,
-                    protocol: if client.kind == ClientKind::Partner { "HTTP/1.1" } else { "HTTP/2.0" },
+                    protocol: if client.kind == ClientKind::Partner {
+                        "HTTP/1.1"
+                    } else {
+                        "HTTP/2.0"
+                    },
                     status: o.status,
                     bytes: o.bytes,
                     referer: &referer,
@@ -132,7 +158,9 @@ fn journey(kind: EpKind) -> &'static [EpKind] {
         EpKind::ItemGet => &[EpKind::Search],
         EpKind::Search | EpKind::Me => &[EpKind::Search],
         EpKind::BasketGet | EpKind::BasketAdd => &[EpKind::Search, EpKind::ItemGet],
-        EpKind::Promo | EpKind::Checkout => &[EpKind::ItemGet, EpKind::BasketAdd, EpKind::BasketGet],
+        EpKind::Promo | EpKind::Checkout => {
+            &[EpKind::ItemGet, EpKind::BasketAdd, EpKind::BasketGet]
+        }
         EpKind::OrderGet => &[EpKind::Me, EpKind::OrderList],
         EpKind::OrderCancel => &[EpKind::OrderList, EpKind::OrderGet],
         _ => &[EpKind::Me],
@@ -145,7 +173,9 @@ fn har_session(sys: &System, plan: &Plan, rng: &mut SimRng) -> Vec<Request> {
     let mut user = offset;
     for k in 0..n {
         let u = (offset + k) % n;
-        if filter_matches(sys, &plan.har.filter, u) && sys.clients[sys.users[u].client].kind != ClientKind::Partner {
+        if filter_matches(sys, &plan.har.filter, u)
+            && sys.clients[sys.users[u].client].kind != ClientKind::Partner
+        {
             user = u;
             break;
         }
@@ -188,7 +218,9 @@ fn har_session(sys: &System, plan: &Plan, rng: &mut SimRng) -> Vec<Request> {
 fn beacon_text(kind: ClientKind, change: &ShapeChange) -> String {
     let field = match change {
         ShapeChange::Rename { from, .. } => from.clone(),
-        ShapeChange::Remove { field } | ShapeChange::Retype { field } | ShapeChange::EnumValue { field, .. } => field.clone(),
+        ShapeChange::Remove { field }
+        | ShapeChange::Retype { field }
+        | ShapeChange::EnumValue { field, .. } => field.clone(),
         ShapeChange::ContentType { .. } => String::new(),
     };
     match (kind, change) {
@@ -232,10 +264,23 @@ pub(crate) fn run(
         format: sys.formats.access,
         sys,
         account: format!("{}", 100_000_000_000 + r::mix(seed, 3) % 900_000_000_000),
-        lb_ids: (0..sys.regions.len()).map(|_| r::hex(&mut side, 8)).collect(),
-        tg_ids: (0..sys.regions.len()).map(|_| r::hex(&mut side, 8)).collect(),
+        lb_ids: (0..sys.regions.len())
+            .map(|_| r::hex(&mut side, 8))
+            .collect(),
+        tg_ids: (0..sys.regions.len())
+            .map(|_| r::hex(&mut side, 8))
+            .collect(),
         cert_ids: (0..sys.regions.len())
-            .map(|_| format!("{}-{}-{}-{}-{}", r::hex(&mut side, 4), r::hex(&mut side, 2), r::hex(&mut side, 2), r::hex(&mut side, 2), r::hex(&mut side, 6)))
+            .map(|_| {
+                format!(
+                    "{}-{}-{}-{}-{}",
+                    r::hex(&mut side, 4),
+                    r::hex(&mut side, 2),
+                    r::hex(&mut side, 2),
+                    r::hex(&mut side, 2),
+                    r::hex(&mut side, 6)
+                )
+            })
             .collect(),
     };
     let mut resources = Resources::new(sys, fleet);
@@ -253,7 +298,6 @@ pub(crate) fn run(
     let mut queue: BTreeMap<(i64, u64), Request> = BTreeMap::new();
     let mut seq: u64 = 0;
     let mut exchanges = Vec::new();
-    let mut requests = 0u64;
     let with_ids = !partial.logs_without_trace_ids;
     let client_events = sys.endpoint(EpKind::ClientEvents);
 
@@ -269,7 +313,9 @@ pub(crate) fn run(
         let day = daily(t) / onset_day;
         let rates: Vec<f64> = (0..sys.endpoints.len())
             .map(|e| {
-                rate * sys.endpoints[e].weight / w_total * day * crate::pressure::endpoint_multiplier_no_tenant(plan, e, t)
+                rate * sys.endpoints[e].weight / w_total
+                    * day
+                    * crate::pressure::endpoint_multiplier_no_tenant(plan, e, t)
             })
             .collect();
         let total: f64 = rates.iter().sum();
@@ -350,7 +396,6 @@ pub(crate) fn run(
         batch.sort_by_key(|b| (b.0, b.1));
 
         for (_, _, req, captured) in batch.drain(..) {
-            requests += 1;
             let out = exec.handle(&req);
             if req.ep == client_events && req.beacon.is_some() {
                 exec.beacon_log();
@@ -369,7 +414,13 @@ pub(crate) fn run(
                     SCHEMA_URL,
                 )?;
             }
-            otlp_logs::write_logs(&mut logs, &mut resources, &out.trace_id, &exec.logs, with_ids)?;
+            otlp_logs::write_logs(
+                &mut logs,
+                &mut resources,
+                &out.trace_id,
+                &exec.logs,
+                with_ids,
+            )?;
             access.write(fleet, &req, &out, &mut side)?;
             // Client behaviour after the response.
             let user = &sys.users[req.user];
@@ -422,12 +473,30 @@ pub(crate) fn run(
                 let region = r::index(&mut side, sys.regions.len());
                 let res = fleet.pick(press, svc, region, t, &mut side);
                 let (sev, scope, body) = messages::routine(sys, svc, &mut side);
-                bg.push(bg_rec(res, t + (r::unit(&mut side) * SEC as f64) as i64, sev, scope, body));
+                bg.push(bg_rec(
+                    res,
+                    t + (r::unit(&mut side) * SEC as f64) as i64,
+                    sev,
+                    scope,
+                    body,
+                ));
             }
             if press.at(svc, Resource::Gc, t) > 0.5 && r::chance(&mut side, 0.04) {
                 if let Some((sev, scope, body)) = messages::housekeeper(sys, svc, &mut side) {
-                    let res = fleet.pick(press, svc, r::index(&mut side, sys.regions.len()), t, &mut side);
-                    bg.push(bg_rec(res, t + (r::unit(&mut side) * SEC as f64) as i64, sev, scope, body));
+                    let res = fleet.pick(
+                        press,
+                        svc,
+                        r::index(&mut side, sys.regions.len()),
+                        t,
+                        &mut side,
+                    );
+                    bg.push(bg_rec(
+                        res,
+                        t + (r::unit(&mut side) * SEC as f64) as i64,
+                        sev,
+                        scope,
+                        body,
+                    ));
                 }
             }
             for (gen_i, gen) in fleet.gens[svc].iter().enumerate() {
@@ -438,7 +507,8 @@ pub(crate) fn run(
                 for region in 0..sys.regions.len() {
                     for pod in 0..pods {
                         let at = gen.from + gen.rollout * pod as i64 / pods.max(1) as i64 + 8 * SEC;
-                        let (sev, scope, body) = messages::startup(sys, svc, &gen.version, &mut side);
+                        let (sev, scope, body) =
+                            messages::startup(sys, svc, &gen.version, &mut side);
                         let res = ResKey {
                             svc: svc as u16,
                             gen: gen_i as u16,
@@ -478,7 +548,6 @@ pub(crate) fn run(
     Ok(RunOutput {
         exchanges,
         counters: exec.counters,
-        requests,
     })
 }
 

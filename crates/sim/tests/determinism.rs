@@ -15,7 +15,12 @@ fn service_names(dir: &Path) -> BTreeSet<String> {
         for rs in v["resourceSpans"].as_array().expect("resourceSpans") {
             for kv in rs["resource"]["attributes"].as_array().expect("attributes") {
                 if kv["key"] == "service.name" {
-                    out.insert(kv["value"]["stringValue"].as_str().unwrap_or_default().to_string());
+                    out.insert(
+                        kv["value"]["stringValue"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    );
                 }
             }
         }

@@ -20,18 +20,31 @@ fn partial_switches_remove_what_they_say() {
     };
     let truth = generate_sized("database-failover", 4, &opts, 0.03, &dir).expect("bundle");
     assert_eq!(truth.partial.len(), 6);
-    let names: Vec<String> = common::files(&dir).iter().map(|p| common::name(p)).collect();
-    assert!(!names.iter().any(|n| n == "session.har" || n == "changes.jsonl" || n.starts_with("openapi-")));
+    let names: Vec<String> = common::files(&dir)
+        .iter()
+        .map(|p| common::name(p))
+        .collect();
+    assert!(!names
+        .iter()
+        .any(|n| n == "session.har" || n == "changes.jsonl" || n.starts_with("openapi-")));
     common::check_bundle(&dir);
     let traces = std::fs::read_to_string(dir.join("traces.jsonl")).expect("traces");
-    for key in ["http.response.status_code", "http.status_code", "error.type", "\"code\":2"] {
+    for key in [
+        "http.response.status_code",
+        "http.status_code",
+        "error.type",
+        "\"code\":2",
+    ] {
         assert!(!traces.contains(key), "traces still carry {key}");
     }
     assert!(traces.contains("\"exception\""), "exception events remain");
     let logs = std::fs::read_to_string(dir.join("logs.jsonl")).expect("logs");
     assert!(!logs.contains("\"traceId\""));
     // Metrics at one-minute resolution, whatever the format.
-    let metric_file = names.iter().find(|n| n.starts_with("metrics")).expect("metrics file");
+    let metric_file = names
+        .iter()
+        .find(|n| n.starts_with("metrics"))
+        .expect("metrics file");
     let text = std::fs::read_to_string(dir.join(metric_file)).expect("metrics");
     let stamps: Vec<i64> = match metric_file.as_str() {
         "metrics.json" => {
@@ -48,7 +61,12 @@ fn partial_switches_remove_what_they_say() {
             let head = first.rsplitn(3, ' ').nth(2).expect("series").to_string();
             text.lines()
                 .filter(|l| l.starts_with(&format!("{head} ")))
-                .map(|l| l.rsplit(' ').next().and_then(|t| t.parse().ok()).unwrap_or(0))
+                .map(|l| {
+                    l.rsplit(' ')
+                        .next()
+                        .and_then(|t| t.parse().ok())
+                        .unwrap_or(0)
+                })
                 .collect()
         }
         _ => text
@@ -56,8 +74,17 @@ fn partial_switches_remove_what_they_say() {
             .map(|l| {
                 let v: serde_json::Value = serde_json::from_str(l).expect("json");
                 let t = &v["resourceMetrics"][0]["scopeMetrics"][0]["metrics"][0];
-                let p = if t["gauge"].is_object() { &t["gauge"] } else { &t["sum"] };
-                p["dataPoints"][0]["timeUnixNano"].as_str().unwrap_or("0").parse::<i64>().unwrap_or(0) / 1_000_000
+                let p = if t["gauge"].is_object() {
+                    &t["gauge"]
+                } else {
+                    &t["sum"]
+                };
+                p["dataPoints"][0]["timeUnixNano"]
+                    .as_str()
+                    .unwrap_or("0")
+                    .parse::<i64>()
+                    .unwrap_or(0)
+                    / 1_000_000
             })
             .collect(),
     };
@@ -72,12 +99,32 @@ fn scale_multiplies_request_volume() {
     let root = common::scratch("scale");
     let count = |scale: u32| {
         let dir = root.join(scale.to_string());
-        generate_sized("control-steady", 9, &SimOptions { scale, partial: Partial::default() }, 0.02, &dir).expect("bundle");
-        let file = if dir.join("alb.log").exists() { "alb.log" } else { "access.log" };
-        std::fs::read_to_string(dir.join(file)).expect("access log").lines().count() as f64
+        generate_sized(
+            "control-steady",
+            9,
+            &SimOptions {
+                scale,
+                partial: Partial::default(),
+            },
+            0.02,
+            &dir,
+        )
+        .expect("bundle");
+        let file = if dir.join("alb.log").exists() {
+            "alb.log"
+        } else {
+            "access.log"
+        };
+        std::fs::read_to_string(dir.join(file))
+            .expect("access log")
+            .lines()
+            .count() as f64
     };
     let one = count(1);
     let four = count(4);
     let ratio = four / one;
-    assert!((3.0..5.0).contains(&ratio), "scale 4 gives {ratio:.2}x the requests");
+    assert!(
+        (3.0..5.0).contains(&ratio),
+        "scale 4 gives {ratio:.2}x the requests"
+    );
 }

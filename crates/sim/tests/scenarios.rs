@@ -35,8 +35,14 @@ fn bundles() -> &'static Vec<(PathBuf, Truth)> {
                         half.into_iter()
                             .map(|(name, seed)| {
                                 let dir = root.join(format!("{name}-{seed}"));
-                                let truth = generate_sized(&name, seed, &SimOptions::default(), VOLUME, &dir)
-                                    .unwrap_or_else(|e| panic!("{name} seed {seed}: {e}"));
+                                let truth = generate_sized(
+                                    &name,
+                                    seed,
+                                    &SimOptions::default(),
+                                    VOLUME,
+                                    &dir,
+                                )
+                                .unwrap_or_else(|e| panic!("{name} seed {seed}: {e}"));
                                 (dir, truth)
                             })
                             .collect::<Vec<_>>()
@@ -88,14 +94,21 @@ fn every_scenario_generates_files_that_follow_their_formats() {
 fn truths_are_consistent_with_the_catalogue() {
     let all = scenarios();
     for (dir, truth) in bundles() {
-        let info = all.iter().find(|s| s.name == truth.scenario).expect("known scenario");
+        let info = all
+            .iter()
+            .find(|s| s.name == truth.scenario)
+            .expect("known scenario");
         assert_eq!(info.bucket, truth.bucket);
         let on_disk: Truth = serde_json::from_str(
             &std::fs::read_to_string(dir.join("truth.json")).expect("truth.json"),
         )
         .expect("truth parses");
         assert_eq!(&on_disk, truth);
-        assert!(truth.onset.ends_with('Z') && truth.onset.len() == 20, "{}", truth.onset);
+        assert!(
+            truth.onset.ends_with('Z') && truth.onset.len() == 20,
+            "{}",
+            truth.onset
+        );
         if truth.bucket == "none" {
             assert!(truth.culprit.service.is_none() && truth.culprit.endpoint.is_none());
         } else {
@@ -160,14 +173,25 @@ fn no_bundle_file_states_its_label() {
 fn failing_example_is_captured_at_the_end_of_the_session() {
     for (dir, truth) in bundles() {
         let har = dir.join("session.har");
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(har).expect("har")).expect("json");
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(har).expect("har")).expect("json");
         let entries = v["log"]["entries"].as_array().expect("entries");
         let last = entries.last().expect("an entry");
         let status = last["response"]["status"].as_u64().unwrap_or(0);
         match truth.bucket.as_str() {
-            "none" => assert!((400..500).contains(&status), "{}: control example is a business error", dir.display()),
-            _ if truth.scenario == "response-field-renamed" => assert_eq!(status, 200, "{}", dir.display()),
-            _ => assert!(status >= 400, "{}: failing example has status {status}", dir.display()),
+            "none" => assert!(
+                (400..500).contains(&status),
+                "{}: control example is a business error",
+                dir.display()
+            ),
+            _ if truth.scenario == "response-field-renamed" => {
+                assert_eq!(status, 200, "{}", dir.display())
+            }
+            _ => assert!(
+                status >= 400,
+                "{}: failing example has status {status}",
+                dir.display()
+            ),
         }
     }
 }

@@ -24,9 +24,15 @@ fn labels_live_beside_the_bundles_not_inside() {
         assert_eq!(name, &format!("{}-20", truth.scenario));
         let bundle = dir.join(name);
         assert!(bundle.is_dir());
-        assert!(!bundle.join("truth.json").exists(), "{name}: label inside the bundle");
+        assert!(
+            !bundle.join("truth.json").exists(),
+            "{name}: label inside the bundle"
+        );
         assert!(!bundle.join("labels.jsonl").exists());
-        let files: Vec<String> = common::files(&bundle).iter().map(|p| common::name(p)).collect();
+        let files: Vec<String> = common::files(&bundle)
+            .iter()
+            .map(|p| common::name(p))
+            .collect();
         if !truth.partial.is_empty() {
             partial_bundles += 1;
         }

@@ -90,6 +90,40 @@ pub fn all() -> Vec<&'static dyn Check> {
     v
 }
 
+/// True when `caller` calls `callee` (an edge of the endpoint → downstream map).
+pub fn calls(cx: &Cx<'_>, caller: &str, callee: &str) -> bool {
+    cx.view.downstreams.keys().any(|(c, d)| c == caller && d == callee)
+}
+
+/// Of several services showing the same symptom, the ones that do not merely pass on
+/// what a service further down returned: drop every candidate that calls another.
+pub fn deepest<'a>(cx: &Cx<'_>, cands: &[&'a str]) -> Vec<&'a str> {
+    // Services that others call come before edge names seen only in access logs.
+    let internal: Vec<&str> = cands.iter().copied().filter(|c| cx.facts.internal.iter().any(|i| i == c)).collect();
+    let cands: &[&str] = if internal.is_empty() { cands } else { &internal };
+    let keep: Vec<&str> = cands
+        .iter()
+        .copied()
+        .filter(|a| !cands.iter().any(|b| a != b && calls(cx, a, b)))
+        .collect();
+    if keep.is_empty() {
+        cands.to_vec()
+    } else {
+        keep
+    }
+}
+
+/// Weight of evidence about `service`: full when the blame chain ends there (or could
+/// not be walked), reduced when the chain ends elsewhere.
+pub fn origin_weight(cx: &Cx<'_>, service: &str) -> f64 {
+    match &cx.facts.origin {
+        None => 1.0,
+        Some(o) if o.name == service => 1.0,
+        Some(o) if o.internal => 0.35,
+        Some(_) => 0.3,
+    }
+}
+
 /// Formats milliseconds for people: `180 ms`, `2.4 s`.
 pub fn ms(v: f64) -> String {
     if v >= 1000.0 {

@@ -422,6 +422,7 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
                 duration_ms,
                 retry_after_s: retry_after,
                 write: i.write,
+                resend_count: attr_int(a, &["http.request.resend_count"]).unwrap_or(0).clamp(0, 1000) as u32,
             });
             sink.records("traces", 1);
         } else {

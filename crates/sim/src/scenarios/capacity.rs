@@ -18,9 +18,15 @@ fn calm_others(b: &mut Builder, target: usize, peak: f64) {
         }
         let s = &b.sys.services[svc];
         let cap = 0.6 / peak.max(1.0);
-        b.plan.base_overrides.push((svc, Resource::Pool, s.base_pool.min(cap)));
-        b.plan.base_overrides.push((svc, Resource::Threads, s.base_threads.min(cap)));
-        b.plan.base_overrides.push((svc, Resource::Cpu, s.base_cpu.min(0.7 / peak.max(1.0))));
+        b.plan
+            .base_overrides
+            .push((svc, Resource::Pool, s.base_pool.min(cap)));
+        b.plan
+            .base_overrides
+            .push((svc, Resource::Threads, s.base_threads.min(cap)));
+        b.plan
+            .base_overrides
+            .push((svc, Resource::Cpu, s.base_cpu.min(0.7 / peak.max(1.0))));
     }
 }
 
@@ -51,10 +57,14 @@ pub(super) fn traffic_surge_pool_exhaustion(b: &mut Builder) {
     });
     let base = 0.85 / (1.0 + extra / 2.0);
     b.plan.base_overrides.push((svc, Resource::Pool, base));
-    b.plan.base_overrides.push((svc, Resource::Threads, base * 0.7));
+    b.plan
+        .base_overrides
+        .push((svc, Resource::Threads, base * 0.7));
     calm_others(b, svc, 1.0 + extra);
     let extra_pods = r::int(&mut b.rng, 1, 2) as f64;
-    b.plan.scale_out.push((svc, Curve::step(b.tl.onset + MIN, 2 * MIN, extra_pods)));
+    b.plan
+        .scale_out
+        .push((svc, Curve::step(b.tl.onset + MIN, 2 * MIN, extra_pods)));
     // The time the pool is clearly past full (u = 1.1).
     let frac = ((1.1 / base - 1.0) / extra).clamp(0.0, 1.0);
     let har_at = t0 + ((t1 - t0) as f64 * frac) as i64 + b.seconds(20.0, 90.0);
@@ -63,7 +73,7 @@ pub(super) fn traffic_surge_pool_exhaustion(b: &mut Builder) {
 
 /// A JVM's heap fills under rising load; GC pauses take over.
 pub(super) fn gc_storm_memory_pressure(b: &mut Builder) {
-    let mut kinds = vec![
+    let mut kinds = [
         EpKind::ItemGet,
         EpKind::Search,
         EpKind::BasketGet,
@@ -190,7 +200,11 @@ pub(super) fn hot_tenant_overload(b: &mut Builder) {
     b.plan.effects.push(Effect::Pressure {
         service: svc,
         resource: Resource::Threads,
-        curve: Curve::from_points(vec![(onset - MIN, 0.0), (onset + 2 * MIN, 0.9), (end, 1.05)]),
+        curve: Curve::from_points(vec![
+            (onset - MIN, 0.0),
+            (onset + 2 * MIN, 0.9),
+            (end, 1.05),
+        ]),
     });
     let role = b.sys.ops[op].role.unwrap_or(Role::Orders);
     let db = b.sys.db_of(role);
@@ -243,8 +257,13 @@ pub(super) fn thread_pool_starvation(b: &mut Builder) {
         ]),
     });
     calm_others(b, svc, 1.2);
+    // The flooded endpoint is where most users hit the rejections.
+    b.involved.push(svc);
+    let name = b.sys.services[svc].name.clone();
+    b.culprit(Some(name), slow, None);
     let har_at = b.during(0.3, 0.8);
-    finish(b, svc, har_at, Filter::default());
+    b.har(slow, har_at, Filter::default());
+    b.spec(svc, None);
 }
 
 /// A surge meets an autoscaler at its maximum; CPU throttles.
@@ -261,7 +280,11 @@ pub(super) fn cpu_throttling_autoscale_capped(b: &mut Builder) {
     b.plan.surges.push(Surge {
         endpoint: None,
         tenant: None,
-        curve: Curve::from_points(vec![(onset - 8 * MIN, 0.0), (onset + 2 * MIN, extra), (end, extra)]),
+        curve: Curve::from_points(vec![
+            (onset - 8 * MIN, 0.0),
+            (onset + 2 * MIN, extra),
+            (end, extra),
+        ]),
     });
     b.plan.effects.push(Effect::Pressure {
         service: svc,
@@ -274,7 +297,9 @@ pub(super) fn cpu_throttling_autoscale_capped(b: &mut Builder) {
         ]),
     });
     let extra_pods = r::int(&mut b.rng, 1, 3) as f64;
-    b.plan.scale_out.push((svc, Curve::step(onset - 6 * MIN, 4 * MIN, extra_pods)));
+    b.plan
+        .scale_out
+        .push((svc, Curve::step(onset - 6 * MIN, 4 * MIN, extra_pods)));
     calm_others(b, svc, 1.0 + extra);
     let har_at = b.during(0.4, 0.85);
     finish(b, svc, har_at, Filter::default());

@@ -111,7 +111,12 @@ pub(super) fn route_missing_after_deploy(b: &mut Builder) {
 pub(super) fn feature_flag_cohort_breakage(b: &mut Builder) {
     let kind = pick_kind(
         b,
-        &[EpKind::BasketGet, EpKind::Search, EpKind::ItemGet, EpKind::BasketAdd],
+        &[
+            EpKind::BasketGet,
+            EpKind::Search,
+            EpKind::ItemGet,
+            EpKind::BasketAdd,
+        ],
     );
     let ep = b.ep(kind);
     let op = b.owner(ep);
@@ -120,7 +125,12 @@ pub(super) fn feature_flag_cohort_breakage(b: &mut Builder) {
     let cohort_name = crate::domains::COHORTS[cohort].0;
     let flag = *r::pick(&mut b.rng, b.sys.domain.flag_names);
     let at = b.tl.onset;
-    b.flag(svc, at, flag, &format!("{flag}: on for cohort {cohort_name}"));
+    b.flag(
+        svc,
+        at,
+        flag,
+        &format!("{flag}: on for cohort {cohort_name}"),
+    );
     let exc = *r::pick(
         &mut b.rng,
         &[
@@ -198,7 +208,14 @@ pub(super) fn missing_config_property(b: &mut Builder) {
     let (op, property) = if r::chance(&mut b.rng, 0.6) {
         (
             b.op_of(crate::system::OpKind::Charge),
-            *r::pick(&mut b.rng, &["payments.baseUrl", "payments.provider.api-key", "psp.webhook.secret"]),
+            *r::pick(
+                &mut b.rng,
+                &[
+                    "payments.baseUrl",
+                    "payments.provider.api-key",
+                    "psp.webhook.secret",
+                ],
+            ),
         )
     } else {
         (
@@ -208,7 +225,11 @@ pub(super) fn missing_config_property(b: &mut Builder) {
     };
     let svc = b.sys.ops[op].service;
     let at = b.tl.onset;
-    let gate = b.config(svc, at, "move provider settings to the shared configuration repository");
+    let gate = b.config(
+        svc,
+        at,
+        "move provider settings to the shared configuration repository",
+    );
     b.plan.effects.push(Effect::Handler {
         op,
         curve: Curve::step(at, SEC, 1.0),

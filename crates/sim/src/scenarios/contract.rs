@@ -29,7 +29,11 @@ pub(super) fn response_field_renamed(b: &mut Builder) {
     let op = b.owner(ep);
     let svc = b.sys.ops[op].service;
     let at = b.tl.onset;
-    let gate = b.deploy(svc, at, "consistent naming of monetary fields across the API");
+    let gate = b.deploy(
+        svc,
+        at,
+        "consistent naming of monetary fields across the API",
+    );
     let change = ShapeChange::Rename {
         from: from.to_string(),
         to: to.to_string(),
@@ -117,8 +121,16 @@ pub(super) fn stricter_request_validation(b: &mut Builder) {
     let op = b.owner(ep);
     let svc = b.sys.ops[op].service;
     let at = b.tl.onset;
-    let gate = b.deploy(svc, at, "validate request payloads against the published schema");
-    let status = if r::chance(&mut b.rng, 0.75) { 422 } else { 400 };
+    let gate = b.deploy(
+        svc,
+        at,
+        "validate request payloads against the published schema",
+    );
+    let status = if r::chance(&mut b.rng, 0.75) {
+        422
+    } else {
+        400
+    };
     let share = r::float(&mut b.rng, 0.25, 0.5);
     b.plan.effects.push(Effect::Handler {
         op,
@@ -150,7 +162,11 @@ pub(super) fn enum_value_added(b: &mut Builder) {
     let producer = b.sys.ops[callee].service;
     let consumer = b.sys.ops[caller].service;
     let at = b.tl.onset;
-    let gate = b.deploy(producer, at, "support issuer challenge flow for card payments");
+    let gate = b.deploy(
+        producer,
+        at,
+        "support issuer challenge flow for card payments",
+    );
     let change = ShapeChange::EnumValue {
         field: "status".into(),
         value: "REQUIRES_ACTION".into(),
@@ -176,7 +192,7 @@ pub(super) fn enum_value_added(b: &mut Builder) {
 
 /// A producer answers XML or HTML where JSON is expected.
 pub(super) fn content_type_changed(b: &mut Builder) {
-    let mut kinds = vec![OpKind::PriceQuote, OpKind::ItemsBatch, OpKind::Reserve];
+    let mut kinds = [OpKind::PriceQuote, OpKind::ItemsBatch, OpKind::Reserve];
     let first = r::index(&mut b.rng, kinds.len());
     kinds.rotate_left(first);
     let pair = kinds.iter().find_map(|k| b.sys.cross_service_call(*k));
@@ -226,7 +242,11 @@ pub(super) fn old_app_version_rejected(b: &mut Builder) {
     let svc = b.sys.ops[op].service;
     let field = "paymentMethodId".to_string();
     let at = b.tl.onset;
-    let gate = b.deploy(svc, at, "payment method must now be given explicitly at creation");
+    let gate = b.deploy(
+        svc,
+        at,
+        "payment method must now be given explicitly at creation",
+    );
     let filter = Filter {
         clients: Some(vec![ClientKind::Ios, ClientKind::Android]),
         old_clients: true,

@@ -12,7 +12,12 @@ use crate::time::{MIN, SEC};
 fn business_example(b: &mut Builder) {
     let kind = *r::pick(
         &mut b.rng,
-        &[EpKind::Promo, EpKind::OrderGet, EpKind::OrderCancel, EpKind::Promo],
+        &[
+            EpKind::Promo,
+            EpKind::OrderGet,
+            EpKind::OrderCancel,
+            EpKind::Promo,
+        ],
     );
     let ep = b.ep(kind);
     b.plan.har = super::HarPlan {

@@ -80,7 +80,13 @@ pub(super) fn database_failover(b: &mut Builder) {
     });
     b.plan.effects.push(Effect::Downstream {
         target: Target::Db(db),
-        curve: Curve::pulse(onset + refused, SEC / 2, onset + refused + read_only, 2 * SEC, 1.0),
+        curve: Curve::pulse(
+            onset + refused,
+            SEC / 2,
+            onset + refused + read_only,
+            2 * SEC,
+            1.0,
+        ),
         filter: Filter {
             writes_only: true,
             ..Filter::default()

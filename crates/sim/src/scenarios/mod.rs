@@ -202,11 +202,20 @@ pub(crate) enum ExcKind {
 /// How a handler fails.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum HandlerFailure {
-    Exception { exc: ExcKind, after_step: usize },
+    Exception {
+        exc: ExcKind,
+        after_step: usize,
+    },
     RouteMissing,
     Forbidden,
-    Validation { status: u16, field: String, rule: Rule },
-    ConfigMissing { property: String },
+    Validation {
+        status: u16,
+        field: String,
+        rule: Rule,
+    },
+    ConfigMissing {
+        property: String,
+    },
 }
 
 /// A validation rule added by a release.
@@ -347,10 +356,19 @@ pub(crate) struct HarPlan {
 /// What the new OpenAPI document says differently.
 #[derive(Debug, Clone)]
 pub(crate) enum SpecChange {
-    Response { op: usize, change: ShapeChange },
-    Request { op: usize, field: String, rule: Rule },
+    Response {
+        op: usize,
+        change: ShapeChange,
+    },
+    Request {
+        op: usize,
+        field: String,
+        rule: Rule,
+    },
     /// A compatible addition (an optional response field).
-    Compatible { op: usize },
+    Compatible {
+        op: usize,
+    },
 }
 
 /// Which service's API documents to write.
@@ -440,7 +458,14 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn add_change(&mut self, kind: ChangeKind, svc: usize, at: i64, version: String, description: String) -> u32 {
+    fn add_change(
+        &mut self,
+        kind: ChangeKind,
+        svc: usize,
+        at: i64,
+        version: String,
+        description: String,
+    ) -> u32 {
         self.next_change += 1;
         let id = self.next_change;
         let rollout = if kind.restarts() {
@@ -466,20 +491,43 @@ impl<'a> Builder<'a> {
         let current = self.version_at(svc, at);
         let version = self.bump(&current);
         let name = &self.sys.services[svc].name;
-        let text = format!("{name} {version}: {description}");
+        // Half the teams write release notes; the others deploy a release train.
+        let text = if r::chance(&mut self.rng, 0.5) {
+            format!("{name} {version}: {description}")
+        } else {
+            let pr = r::int(&mut self.rng, 1200, 9800);
+            let generic = [
+                format!("Release {name} {version}"),
+                format!("{name} {version} (weekly release train)"),
+                format!("Deploy {name} {version}, merge of PR #{pr}"),
+            ];
+            generic[r::index(&mut self.rng, generic.len())].clone()
+        };
         self.add_change(ChangeKind::Deploy, svc, at, version, text)
     }
 
     /// A configuration change that restarts the pods of `svc` with the same version.
     pub(crate) fn config(&mut self, svc: usize, at: i64, description: &str) -> u32 {
         let version = self.version_at(svc, at);
-        self.add_change(ChangeKind::Config, svc, at, version, description.to_string())
+        self.add_change(
+            ChangeKind::Config,
+            svc,
+            at,
+            version,
+            description.to_string(),
+        )
     }
 
     /// A feature-flag change read by `svc` (no restart).
     pub(crate) fn flag(&mut self, svc: usize, at: i64, flag: &str, description: &str) -> u32 {
         let rev = r::int(&mut self.rng, 1200, 4800) as u32;
-        let id = self.add_change(ChangeKind::Flag, svc, at, format!("rev-{rev}"), description.to_string());
+        let id = self.add_change(
+            ChangeKind::Flag,
+            svc,
+            at,
+            format!("rev-{rev}"),
+            description.to_string(),
+        );
         self.plan.flag_logs.push((svc, at, flag.to_string(), rev));
         id
     }
@@ -493,7 +541,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Sets the culprit.
-    pub(crate) fn culprit(&mut self, service: Option<String>, endpoint: usize, dependency: Option<String>) {
+    pub(crate) fn culprit(
+        &mut self,
+        service: Option<String>,
+        endpoint: usize,
+        dependency: Option<String>,
+    ) {
         self.plan.culprit = Culprit {
             service,
             endpoint: Some(self.sys.endpoints[endpoint].label()),

@@ -40,7 +40,11 @@ fn apply_shape(v: &mut Value, change: &ShapeChange) {
                 ShapeChange::Retype { field } => {
                     if let Some(x) = m.get_mut(field) {
                         let amount = x.get("amount").and_then(Value::as_f64).unwrap_or(12.5);
-                        let ccy = x.get("currency").and_then(Value::as_str).unwrap_or("EUR").to_string();
+                        let ccy = x
+                            .get("currency")
+                            .and_then(Value::as_str)
+                            .unwrap_or("EUR")
+                            .to_string();
                         *x = json!(format!("{amount:.2} {ccy}"));
                     }
                 }
@@ -166,7 +170,10 @@ fn response_body(sys: &System, x: &Exchange, rng: &mut SimRng) -> (String, Strin
             }
         }
     }
-    let mime = o.content_type.clone().unwrap_or_else(|| "application/json".into());
+    let mime = o
+        .content_type
+        .clone()
+        .unwrap_or_else(|| "application/json".into());
     if let Some(change) = &o.shape {
         apply_shape(&mut v, change);
         if let ShapeChange::ContentType { mime: m } = change {
@@ -198,9 +205,21 @@ pub(crate) fn document(sys: &System, exchanges: &[Exchange], seed: u64) -> Value
     };
     let token = format!(
         "eyJhbGciOiJSUzI1NiIsImtpZCI6I{}.eyJzdWIiOiI{}.{}",
-        r::chars(&mut rng, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 20),
-        r::chars(&mut rng, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 40),
-        r::chars(&mut rng, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 86)
+        r::chars(
+            &mut rng,
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            20
+        ),
+        r::chars(
+            &mut rng,
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            40
+        ),
+        r::chars(
+            &mut rng,
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+            86
+        )
     );
     let cookie = format!(
         "session={}; _ga=GA1.2.{}.{}",
@@ -224,7 +243,10 @@ pub(crate) fn document(sys: &System, exchanges: &[Exchange], seed: u64) -> Value
             json!({"name": "user-agent", "value": client.ua}),
             json!({"name": "cookie", "value": cookie}),
         ];
-        if let (Some(v), true) = (&client.version, matches!(client.kind, ClientKind::Ios | ClientKind::Android)) {
+        if let (Some(v), true) = (
+            &client.version,
+            matches!(client.kind, ClientKind::Ios | ClientKind::Android),
+        ) {
             headers.push(json!({"name": "x-app-version", "value": v}));
         }
         let body = request_body(sys, x, &mut rng);
@@ -240,7 +262,9 @@ pub(crate) fn document(sys: &System, exchanges: &[Exchange], seed: u64) -> Value
                 json!({"name": k, "value": v})
             })
             .collect();
-        let cookies = vec![json!({"name": "session", "value": cookie.split(';').next().unwrap_or("").trim_start_matches("session=")})];
+        let cookies = vec![
+            json!({"name": "session", "value": cookie.split(';').next().unwrap_or("").trim_start_matches("session=")}),
+        ];
         let mut request = json!({
             "method": ep.method,
             "url": url,
@@ -252,7 +276,10 @@ pub(crate) fn document(sys: &System, exchanges: &[Exchange], seed: u64) -> Value
             "bodySize": body.as_ref().map(|b| b.len() as i64).unwrap_or(0),
         });
         if let (Some(b), Some(m)) = (&body, request.as_object_mut()) {
-            m.insert("postData".into(), json!({"mimeType": "application/json", "text": b, "params": []}));
+            m.insert(
+                "postData".into(),
+                json!({"mimeType": "application/json", "text": b, "params": []}),
+            );
         }
         let (mime, text) = response_body(sys, x, &mut rng);
         let mut resp_headers = vec![
@@ -303,7 +330,10 @@ pub(crate) fn document(sys: &System, exchanges: &[Exchange], seed: u64) -> Value
     });
     if client.kind == ClientKind::Web {
         if let Some(m) = log.as_object_mut() {
-            m.insert("browser".into(), json!({"name": "Chrome", "version": "131.0.6778.86"}));
+            m.insert(
+                "browser".into(),
+                json!({"name": "Chrome", "version": "131.0.6778.86"}),
+            );
         }
     }
     json!({ "log": log })

@@ -93,7 +93,15 @@ fn push_counter(
     step_s: f64,
 ) {
     // Counters have been counting since the process started.
-    let mut acc = rates.iter().flatten().next().copied().unwrap_or(0.0).max(0.0) * step_s * 240.0;
+    let mut acc = rates
+        .iter()
+        .flatten()
+        .next()
+        .copied()
+        .unwrap_or(0.0)
+        .max(0.0)
+        * step_s
+        * 240.0;
     let values = rates
         .into_iter()
         .map(|r| {
@@ -148,7 +156,15 @@ pub(crate) fn compute(
     MetricSet { times, series: out }
 }
 
-fn service_series(sys: &System, press: &Pressure, fleet: &Fleet, svc_i: usize, ts: &[i64], g: &mut Grid, out: &mut Vec<Series>) {
+fn service_series(
+    sys: &System,
+    press: &Pressure,
+    fleet: &Fleet,
+    svc_i: usize,
+    ts: &[i64],
+    g: &mut Grid,
+    out: &mut Vec<Series>,
+) {
     let svc = &sys.services[svc_i];
     let has_db = sys.service_has_db(svc_i);
     let java = svc.lang == Lang::Java;
@@ -168,7 +184,11 @@ fn service_series(sys: &System, press: &Pressure, fleet: &Fleet, svc_i: usize, t
                     let gn = &fleet.gens[svc_i][gen];
                     *t < gn.from + gn.rollout
                 };
-                Some(svc.pods as f64 + press.extra_pods(svc_i, *t).floor() + if rolling { 1.0 } else { 0.0 })
+                Some(
+                    svc.pods as f64
+                        + press.extra_pods(svc_i, *t).floor()
+                        + if rolling { 1.0 } else { 0.0 },
+                )
             })
             .collect();
         push_gauge(
@@ -196,43 +216,122 @@ fn service_series(sys: &System, press: &Pressure, fleet: &Fleet, svc_i: usize, t
     let mut queued = Vec::new();
     for t in ts {
         let t = *t;
-        cpu.push(Some(u(Resource::Cpu, t).min(1.0) * cores * pods_f * g.noise(0.04)));
+        cpu.push(Some(
+            u(Resource::Cpu, t).min(1.0) * cores * pods_f * g.noise(0.04),
+        ));
         throttled.push(Some((u(Resource::Cpu, t) - 0.85).max(0.0) * 60.0 * pods_f));
         let gc = u(Resource::Gc, t);
         gc_sum.push(Some((0.004 + 0.45 * gc * gc) * pods_f * g.noise(0.1)));
         gc_count.push(Some((0.15 + 1.5 * gc) * pods_f));
         let thr = u(Resource::Threads, t);
-        threads.push(Some(((if java { 45.0 } else { 12.0 }) + svc.threads_max as f64 * thr.min(1.0) * 0.9 * g.noise(0.05)).round() * pods_f));
-        fds.push(Some(((110.0 + 160.0 * thr.min(1.3)) * g.noise(0.05) * pods_f).round()));
-        queued.push(Some(((thr - 0.85).max(0.0) * svc.threads_max as f64 * 4.0 * pods_f * g.noise(0.1)).round()));
+        threads.push(Some(
+            ((if java { 45.0 } else { 12.0 })
+                + svc.threads_max as f64 * thr.min(1.0) * 0.9 * g.noise(0.05))
+            .round()
+                * pods_f,
+        ));
+        fds.push(Some(
+            ((110.0 + 160.0 * thr.min(1.3)) * g.noise(0.05) * pods_f).round(),
+        ));
+        queued.push(Some(
+            ((thr - 0.85).max(0.0) * svc.threads_max as f64 * 4.0 * pods_f * g.noise(0.1)).round(),
+        ));
     }
-    push_counter(out, "container_cpu_usage_seconds_total", "Cumulative cpu time consumed in seconds.", base(vec![("container", svc.name.clone())]), Some(svc_i), None, None, cpu, g.step_s);
-    push_counter(out, "container_cpu_cfs_throttled_periods_total", "Number of throttled period intervals.", base(vec![("container", svc.name.clone())]), Some(svc_i), None, None, throttled, g.step_s);
+    push_counter(
+        out,
+        "container_cpu_usage_seconds_total",
+        "Cumulative cpu time consumed in seconds.",
+        base(vec![("container", svc.name.clone())]),
+        Some(svc_i),
+        None,
+        None,
+        cpu,
+        g.step_s,
+    );
+    push_counter(
+        out,
+        "container_cpu_cfs_throttled_periods_total",
+        "Number of throttled period intervals.",
+        base(vec![("container", svc.name.clone())]),
+        Some(svc_i),
+        None,
+        None,
+        throttled,
+        g.step_s,
+    );
     let (gc_sum_name, gc_count_name, gc_labels) = if java {
         (
             "jvm_gc_pause_seconds_sum",
             "jvm_gc_pause_seconds_count",
-            vec![("action", "end of minor GC".to_string()), ("cause", "G1 Evacuation Pause".to_string())],
+            vec![
+                ("action", "end of minor GC".to_string()),
+                ("cause", "G1 Evacuation Pause".to_string()),
+            ],
         )
     } else {
-        ("go_gc_duration_seconds_sum", "go_gc_duration_seconds_count", vec![])
+        (
+            "go_gc_duration_seconds_sum",
+            "go_gc_duration_seconds_count",
+            vec![],
+        )
     };
-    push_counter(out, gc_sum_name, "Time spent in GC pause", base(gc_labels.clone()), Some(svc_i), None, None, gc_sum, g.step_s);
-    push_counter(out, gc_count_name, "Number of GC pauses", base(gc_labels), Some(svc_i), None, None, gc_count, g.step_s);
+    push_counter(
+        out,
+        gc_sum_name,
+        "Time spent in GC pause",
+        base(gc_labels.clone()),
+        Some(svc_i),
+        None,
+        None,
+        gc_sum,
+        g.step_s,
+    );
+    push_counter(
+        out,
+        gc_count_name,
+        "Number of GC pauses",
+        base(gc_labels),
+        Some(svc_i),
+        None,
+        None,
+        gc_count,
+        g.step_s,
+    );
     push_gauge(
         out,
-        if java { "jvm_threads_live_threads" } else { "go_goroutines" },
-        if java { "The current number of live threads" } else { "Number of goroutines that currently exist." },
+        if java {
+            "jvm_threads_live_threads"
+        } else {
+            "go_goroutines"
+        },
+        if java {
+            "The current number of live threads"
+        } else {
+            "Number of goroutines that currently exist."
+        },
         base(vec![]),
         Some(svc_i),
         None,
         None,
         threads,
     );
-    push_gauge(out, "process_open_fds", "Number of open file descriptors.", base(vec![]), Some(svc_i), None, None, fds);
     push_gauge(
         out,
-        if java { "executor_queued_tasks" } else { "http_server_queued_requests" },
+        "process_open_fds",
+        "Number of open file descriptors.",
+        base(vec![]),
+        Some(svc_i),
+        None,
+        None,
+        fds,
+    );
+    push_gauge(
+        out,
+        if java {
+            "executor_queued_tasks"
+        } else {
+            "http_server_queued_requests"
+        },
         "The approximate number of tasks that are queued for execution",
         base(vec![("name", "http-nio".to_string())]),
         Some(svc_i),
@@ -255,7 +354,11 @@ fn service_series(sys: &System, press: &Pressure, fleet: &Fleet, svc_i: usize, t
     if has_db {
         push_gauge(
             out,
-            if java { "hikaricp_connections_max" } else { "db_client_connections_max" },
+            if java {
+                "hikaricp_connections_max"
+            } else {
+                "db_client_connections_max"
+            },
             "Max connections",
             base(vec![("pool", "HikariPool-1".to_string())]),
             Some(svc_i),
@@ -307,25 +410,85 @@ fn service_series(sys: &System, press: &Pressure, fleet: &Fleet, svc_i: usize, t
                     let gc = u(Resource::Gc, *t);
                     let saw = ((*t as f64 / (SEC as f64 * 180.0)) + phase) % 1.0;
                     let frac = (0.3 + 0.25 * saw + 0.6 * gc).min(0.985);
-                    heap.push(Some((svc.heap_max_mb * 1_048_576.0 * frac * g.noise(0.02)).round()));
+                    heap.push(Some(
+                        (svc.heap_max_mb * 1_048_576.0 * frac * g.noise(0.02)).round(),
+                    ));
                     let u_pool = u(Resource::Pool, *t);
-                    active_conn.push(Some((svc.pool_max as f64 * u_pool.min(1.0) * g.noise(0.08)).min(svc.pool_max as f64).round()));
-                    pending.push(Some(((u_pool - 0.95).max(0.0) * svc.pool_max as f64 * 6.0 * g.noise(0.1)).round()));
+                    active_conn.push(Some(
+                        (svc.pool_max as f64 * u_pool.min(1.0) * g.noise(0.08))
+                            .min(svc.pool_max as f64)
+                            .round(),
+                    ));
+                    pending.push(Some(
+                        ((u_pool - 0.95).max(0.0) * svc.pool_max as f64 * 6.0 * g.noise(0.1))
+                            .round(),
+                    ));
                 }
-                push_gauge(out, "process_cpu_usage", "The recent cpu usage of the process", pl(vec![]), Some(svc_i), Some(pod.clone()), Some(reg_i), cpu);
+                push_gauge(
+                    out,
+                    "process_cpu_usage",
+                    "The recent cpu usage of the process",
+                    pl(vec![]),
+                    Some(svc_i),
+                    Some(pod.clone()),
+                    Some(reg_i),
+                    cpu,
+                );
                 if java {
-                    push_gauge(out, "jvm_memory_used_bytes", "The amount of used memory", pl(vec![("area", "heap".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), heap);
+                    push_gauge(
+                        out,
+                        "jvm_memory_used_bytes",
+                        "The amount of used memory",
+                        pl(vec![("area", "heap".to_string())]),
+                        Some(svc_i),
+                        Some(pod.clone()),
+                        Some(reg_i),
+                        heap,
+                    );
                 } else {
-                    push_gauge(out, "go_memstats_heap_inuse_bytes", "Number of heap bytes that are in use.", pl(vec![]), Some(svc_i), Some(pod.clone()), Some(reg_i), heap);
+                    push_gauge(
+                        out,
+                        "go_memstats_heap_inuse_bytes",
+                        "Number of heap bytes that are in use.",
+                        pl(vec![]),
+                        Some(svc_i),
+                        Some(pod.clone()),
+                        Some(reg_i),
+                        heap,
+                    );
                 }
                 if has_db {
                     let (a, p) = if java {
-                        ("hikaricp_connections_active", "hikaricp_connections_pending")
+                        (
+                            "hikaricp_connections_active",
+                            "hikaricp_connections_pending",
+                        )
                     } else {
-                        ("db_client_connections_usage", "db_client_connections_pending_requests")
+                        (
+                            "db_client_connections_usage",
+                            "db_client_connections_pending_requests",
+                        )
                     };
-                    push_gauge(out, a, "Active connections", pl(vec![("pool", "HikariPool-1".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), active_conn);
-                    push_gauge(out, p, "Pending threads", pl(vec![("pool", "HikariPool-1".to_string())]), Some(svc_i), Some(pod.clone()), Some(reg_i), pending);
+                    push_gauge(
+                        out,
+                        a,
+                        "Active connections",
+                        pl(vec![("pool", "HikariPool-1".to_string())]),
+                        Some(svc_i),
+                        Some(pod.clone()),
+                        Some(reg_i),
+                        active_conn,
+                    );
+                    push_gauge(
+                        out,
+                        p,
+                        "Pending threads",
+                        pl(vec![("pool", "HikariPool-1".to_string())]),
+                        Some(svc_i),
+                        Some(pod.clone()),
+                        Some(reg_i),
+                        pending,
+                    );
                 }
             }
         }
@@ -333,7 +496,14 @@ fn service_series(sys: &System, press: &Pressure, fleet: &Fleet, svc_i: usize, t
 }
 
 /// Request counters from the simulated server spans (all regions together).
-fn http_series(sys: &System, counters: &Counters, svc_i: usize, ts: &[i64], step_s: f64, out: &mut Vec<Series>) {
+fn http_series(
+    sys: &System,
+    counters: &Counters,
+    svc_i: usize,
+    ts: &[i64],
+    step_s: f64,
+    out: &mut Vec<Series>,
+) {
     let svc = &sys.services[svc_i];
     for ((c_svc, c_op, c_status), per_step) in &counters.map {
         if *c_svc as usize != svc_i {
@@ -358,13 +528,34 @@ fn http_series(sys: &System, counters: &Counters, svc_i: usize, ts: &[i64], step
         let mut counts = Vec::with_capacity(ts.len());
         let mut sums = Vec::with_capacity(ts.len());
         for t in ts {
-            let slot = (((t - counters.start) / counters.step).max(0) as usize).min(counters.len - 1);
+            let slot =
+                (((t - counters.start) / counters.step).max(0) as usize).min(counters.len - 1);
             let (c, s) = per_step[slot];
             counts.push(Some(f64::from(c) / step_s));
             sums.push(Some(f64::from(s) / step_s));
         }
-        push_counter(out, "http_server_requests_seconds_count", "Duration of HTTP server request handling", labels.clone(), Some(svc_i), None, None, counts, step_s);
-        push_counter(out, "http_server_requests_seconds_sum", "Duration of HTTP server request handling", labels, Some(svc_i), None, None, sums, step_s);
+        push_counter(
+            out,
+            "http_server_requests_seconds_count",
+            "Duration of HTTP server request handling",
+            labels.clone(),
+            Some(svc_i),
+            None,
+            None,
+            counts,
+            step_s,
+        );
+        push_counter(
+            out,
+            "http_server_requests_seconds_sum",
+            "Duration of HTTP server request handling",
+            labels,
+            Some(svc_i),
+            None,
+            None,
+            sums,
+            step_s,
+        );
     }
 }
 
@@ -374,7 +565,8 @@ fn cache_and_db(sys: &System, plan: &Plan, press: &Pressure, g: &mut Grid, out: 
     let mut hits = Vec::new();
     let mut misses = Vec::new();
     let mut clients = Vec::new();
-    for t in g.times.to_vec() {
+    let times = g.times;
+    for &t in times {
         let mut down = 0.0f64;
         let mut miss_boost = 0.0f64;
         for eff in &plan.effects {
@@ -406,14 +598,52 @@ fn cache_and_db(sys: &System, plan: &Plan, press: &Pressure, g: &mut Grid, out: 
         }
     }
     let labels = vec![("instance", format!("{host}:6379"))];
-    push_gauge(out, "redis_up", "Information about the Redis instance", labels.clone(), None, None, None, up);
-    push_gauge(out, "redis_connected_clients", "connected_clients metric", labels.clone(), None, None, None, clients);
-    push_counter(out, "redis_keyspace_hits_total", "keyspace_hits metric", labels.clone(), None, None, None, hits, g.step_s);
-    push_counter(out, "redis_keyspace_misses_total", "keyspace_misses metric", labels, None, None, None, misses, g.step_s);
+    push_gauge(
+        out,
+        "redis_up",
+        "Information about the Redis instance",
+        labels.clone(),
+        None,
+        None,
+        None,
+        up,
+    );
+    push_gauge(
+        out,
+        "redis_connected_clients",
+        "connected_clients metric",
+        labels.clone(),
+        None,
+        None,
+        None,
+        clients,
+    );
+    push_counter(
+        out,
+        "redis_keyspace_hits_total",
+        "keyspace_hits metric",
+        labels.clone(),
+        None,
+        None,
+        None,
+        hits,
+        g.step_s,
+    );
+    push_counter(
+        out,
+        "redis_keyspace_misses_total",
+        "keyspace_misses metric",
+        labels,
+        None,
+        None,
+        None,
+        misses,
+        g.step_s,
+    );
     for (db_i, db) in sys.dbs.iter().enumerate() {
         let mut up = Vec::new();
         let mut active = Vec::new();
-        for t in g.times.to_vec() {
+        for &t in times {
             let mut refused = 0.0f64;
             let mut lm = 1.0f64;
             for eff in &plan.effects {
@@ -437,7 +667,11 @@ fn cache_and_db(sys: &System, plan: &Plan, press: &Pressure, g: &mut Grid, out: 
             }
             let users: f64 = (0..sys.services.len())
                 .filter(|s| sys.service_uses_db(*s, db_i))
-                .map(|s| press.at(s, Resource::Pool, t).min(1.0) * sys.services[s].pool_max as f64 * sys.services[s].pods as f64)
+                .map(|s| {
+                    press.at(s, Resource::Pool, t).min(1.0)
+                        * sys.services[s].pool_max as f64
+                        * sys.services[s].pods as f64
+                })
                 .sum();
             if refused > 0.5 {
                 up.push(Some(0.0));
@@ -447,10 +681,31 @@ fn cache_and_db(sys: &System, plan: &Plan, press: &Pressure, g: &mut Grid, out: 
                 active.push(Some((users * 0.6 * lm.min(4.0) * g.noise(0.08)).round()));
             }
         }
-        let labels = vec![("instance", format!("{}:5432", db.host)), ("datname", db.namespace.clone())];
-        push_gauge(out, "pg_up", "Whether the last scrape of metrics from PostgreSQL was able to connect to the server", labels.clone(), None, None, None, up);
+        let labels = vec![
+            ("instance", format!("{}:5432", db.host)),
+            ("datname", db.namespace.clone()),
+        ];
+        push_gauge(
+            out,
+            "pg_up",
+            "Whether the last scrape of metrics from PostgreSQL was able to connect to the server",
+            labels.clone(),
+            None,
+            None,
+            None,
+            up,
+        );
         let mut l2 = labels;
         l2.push(("state", "active".to_string()));
-        push_gauge(out, "pg_stat_activity_count", "number of connections in this state", l2, None, None, None, active);
+        push_gauge(
+            out,
+            "pg_stat_activity_count",
+            "number of connections in this state",
+            l2,
+            None,
+            None,
+            None,
+            active,
+        );
     }
 }

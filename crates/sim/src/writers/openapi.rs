@@ -16,19 +16,24 @@ fn params(route: &str, kind: OpKind) -> Vec<Value> {
     let mut out = Vec::new();
     let mut rest = route;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let name = &rest[open + 1..open + close];
-        out.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+        out.push(
+            json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}),
+        );
         rest = &rest[open + close + 1..];
     }
     let query: &[(&str, &str)] = match kind {
-        OpKind::Owner(crate::domains::EpKind::Search) | OpKind::Edge(crate::domains::EpKind::Search) => {
-            &[("q", "string"), ("page", "integer")]
-        }
-        OpKind::Owner(crate::domains::EpKind::Nearby) | OpKind::Edge(crate::domains::EpKind::Nearby) => {
+        OpKind::Owner(crate::domains::EpKind::Search)
+        | OpKind::Edge(crate::domains::EpKind::Search) => &[("q", "string"), ("page", "integer")],
+        OpKind::Owner(crate::domains::EpKind::Nearby)
+        | OpKind::Edge(crate::domains::EpKind::Nearby) => {
             &[("lat", "number"), ("lon", "number"), ("radiusKm", "number")]
         }
-        OpKind::Owner(crate::domains::EpKind::OrderList) | OpKind::Edge(crate::domains::EpKind::OrderList) => {
+        OpKind::Owner(crate::domains::EpKind::OrderList)
+        | OpKind::Edge(crate::domains::EpKind::OrderList) => {
             &[("limit", "integer"), ("cursor", "string")]
         }
         _ => &[],
@@ -85,7 +90,11 @@ pub(crate) fn document(sys: &System, spec: &SpecPlan, version: &str, with_change
                 }
                 resp = resp.map(|s| schema::changed(&s, change));
             }
-            Some(SpecChange::Request { op: c_op, field, rule }) if *c_op == i => {
+            Some(SpecChange::Request {
+                op: c_op,
+                field,
+                rule,
+            }) if *c_op == i => {
                 req = req.map(|s| schema::with_rule(&s, field, rule));
             }
             Some(SpecChange::Compatible { op: c_op }) if *c_op == i => {
@@ -103,7 +112,10 @@ pub(crate) fn document(sys: &System, spec: &SpecPlan, version: &str, with_change
         }
         let mut operation = Map::new();
         operation.insert("operationId".into(), json!(op.func.clone()));
-        operation.insert("summary".into(), json!(format!("{} {}", op.method, op.route)));
+        operation.insert(
+            "summary".into(),
+            json!(format!("{} {}", op.method, op.route)),
+        );
         let ps = params(&op.route, op.kind);
         if !ps.is_empty() {
             operation.insert("parameters".into(), Value::Array(ps));
@@ -125,12 +137,21 @@ pub(crate) fn document(sys: &System, spec: &SpecPlan, version: &str, with_change
         }
         let problem = json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
         if req.is_some() {
-            responses.insert("400".into(), json!({"description": "Invalid request", "content": problem.clone()}));
+            responses.insert(
+                "400".into(),
+                json!({"description": "Invalid request", "content": problem.clone()}),
+            );
         }
         if let Some(b) = &op.biz {
-            responses.insert(b.status.to_string(), json!({"description": b.message.clone(), "content": problem.clone()}));
+            responses.insert(
+                b.status.to_string(),
+                json!({"description": b.message.clone(), "content": problem.clone()}),
+            );
         }
-        responses.insert("500".into(), json!({"description": "Server error", "content": problem}));
+        responses.insert(
+            "500".into(),
+            json!({"description": "Server error", "content": problem}),
+        );
         operation.insert("responses".into(), Value::Object(responses));
         let entry = paths.entry(op.route.clone()).or_insert_with(|| json!({}));
         if let Some(m) = entry.as_object_mut() {

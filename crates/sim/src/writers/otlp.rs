@@ -125,8 +125,14 @@ impl<'a> Resources<'a> {
             kv_str("cloud.region", region.name),
             kv_str("k8s.namespace.name", &sys.namespace),
             kv_str("k8s.deployment.name", &svc.name),
-            kv_str("k8s.pod.name", &gen.pods[key.region as usize][key.pod as usize]),
-            kv_str("host.name", &gen.nodes[key.region as usize][key.pod as usize]),
+            kv_str(
+                "k8s.pod.name",
+                &gen.pods[key.region as usize][key.pod as usize],
+            ),
+            kv_str(
+                "host.name",
+                &gen.nodes[key.region as usize][key.pod as usize],
+            ),
             kv_str("telemetry.sdk.name", "opentelemetry"),
             kv_str("telemetry.sdk.language", lang),
             kv_str("telemetry.sdk.version", sdk),

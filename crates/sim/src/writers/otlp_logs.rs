@@ -62,7 +62,12 @@ pub(crate) fn write_logs(
     }
     let mut groups: BTreeMap<ResKey, BTreeMap<&str, Vec<&LogRec>>> = BTreeMap::new();
     for l in logs {
-        groups.entry(l.res).or_default().entry(l.scope.as_str()).or_default().push(l);
+        groups
+            .entry(l.res)
+            .or_default()
+            .entry(l.scope.as_str())
+            .or_default()
+            .push(l);
     }
     let mut resource_logs = Vec::new();
     for (key, scopes) in groups {

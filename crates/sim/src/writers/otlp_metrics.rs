@@ -19,7 +19,11 @@ fn js(s: &str) -> String {
 }
 
 fn attr(key: &str, value: &str) -> String {
-    format!("{{\"key\":{},\"value\":{{\"stringValue\":{}}}}}", js(key), js(value))
+    format!(
+        "{{\"key\":{},\"value\":{{\"stringValue\":{}}}}}",
+        js(key),
+        js(value)
+    )
 }
 
 fn num(v: f64) -> String {
@@ -34,18 +38,30 @@ fn num(v: f64) -> String {
 pub(crate) fn write(out: &mut Out, sys: &System, set: &MetricSet) -> Result<(), SimError> {
     let start = set.times.first().copied().unwrap_or(0).to_string();
     // Group series by resource (service, region, pod), then by metric name.
-    let mut by_res: BTreeMap<(String, String, String), BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
+    let mut by_res: BTreeMap<(String, String, String), BTreeMap<&str, Vec<usize>>> =
+        BTreeMap::new();
     for (i, s) in set.series.iter().enumerate() {
-        let svc = s.service.map(|x| sys.services[x].name.clone()).unwrap_or_else(|| {
-            if s.name.starts_with("redis") {
-                "redis-exporter".to_string()
-            } else {
-                "postgres-exporter".to_string()
-            }
-        });
-        let region = s.region.map(|x| sys.regions[x].name.to_string()).unwrap_or_default();
+        let svc = s
+            .service
+            .map(|x| sys.services[x].name.clone())
+            .unwrap_or_else(|| {
+                if s.name.starts_with("redis") {
+                    "redis-exporter".to_string()
+                } else {
+                    "postgres-exporter".to_string()
+                }
+            });
+        let region = s
+            .region
+            .map(|x| sys.regions[x].name.to_string())
+            .unwrap_or_default();
         let pod = s.pod.clone().unwrap_or_default();
-        by_res.entry((svc, region, pod)).or_default().entry(s.name).or_default().push(i);
+        by_res
+            .entry((svc, region, pod))
+            .or_default()
+            .entry(s.name)
+            .or_default()
+            .push(i);
     }
     let resources: Vec<String> = by_res
         .keys()

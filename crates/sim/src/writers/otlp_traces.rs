@@ -81,7 +81,12 @@ pub(crate) fn write_trace(
 ) -> Result<(), SimError> {
     let mut groups: BTreeMap<ResKey, BTreeMap<&'static str, Vec<&SpanRec>>> = BTreeMap::new();
     for s in spans {
-        groups.entry(s.res).or_default().entry(s.scope).or_default().push(s);
+        groups
+            .entry(s.res)
+            .or_default()
+            .entry(s.scope)
+            .or_default()
+            .push(s);
     }
     let status_key = sc.status();
     let mut resource_spans = Vec::new();

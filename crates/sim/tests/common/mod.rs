@@ -30,28 +30,46 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 pub fn name(p: &Path) -> String {
-    p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string()
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn is_hex(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == len
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn is_decimal(v: &Value) -> bool {
-    v.as_str().is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+    v.as_str()
+        .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn check_any_value(v: &Value, ctx: &str) {
-    let obj = v.as_object().unwrap_or_else(|| panic!("{ctx}: value is not an object"));
-    assert_eq!(obj.len(), 1, "{ctx}: AnyValue must have exactly one field: {v}");
+    let obj = v
+        .as_object()
+        .unwrap_or_else(|| panic!("{ctx}: value is not an object"));
+    assert_eq!(
+        obj.len(),
+        1,
+        "{ctx}: AnyValue must have exactly one field: {v}"
+    );
     let (k, inner) = obj.iter().next().expect("one field");
     match k.as_str() {
         "stringValue" => assert!(inner.is_string(), "{ctx}"),
-        "intValue" => assert!(is_decimal(inner) || inner.as_str().is_some_and(|s| s.starts_with('-')), "{ctx}: intValue must be a decimal string: {v}"),
+        "intValue" => assert!(
+            is_decimal(inner) || inner.as_str().is_some_and(|s| s.starts_with('-')),
+            "{ctx}: intValue must be a decimal string: {v}"
+        ),
         "doubleValue" => assert!(inner.is_number(), "{ctx}"),
         "boolValue" => assert!(inner.is_boolean(), "{ctx}"),
         "arrayValue" => {
-            for item in inner["values"].as_array().unwrap_or_else(|| panic!("{ctx}: arrayValue.values")) {
+            for item in inner["values"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{ctx}: arrayValue.values"))
+            {
                 check_any_value(item, ctx);
             }
         }
@@ -60,7 +78,10 @@ fn check_any_value(v: &Value, ctx: &str) {
 }
 
 fn check_attributes(v: &Value, ctx: &str) {
-    for kv in v.as_array().unwrap_or_else(|| panic!("{ctx}: attributes must be an array")) {
+    for kv in v
+        .as_array()
+        .unwrap_or_else(|| panic!("{ctx}: attributes must be an array"))
+    {
         assert!(kv["key"].is_string(), "{ctx}: key");
         check_any_value(&kv["value"], ctx);
     }
@@ -78,27 +99,48 @@ fn resource_has_service(res: &Value, ctx: &str) {
 pub fn check_trace_line(line: &Value, ctx: &str) -> usize {
     let mut spans = 0;
     let mut trace_ids = std::collections::BTreeSet::new();
-    for rs in line["resourceSpans"].as_array().unwrap_or_else(|| panic!("{ctx}: resourceSpans")) {
+    for rs in line["resourceSpans"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ctx}: resourceSpans"))
+    {
         resource_has_service(&rs["resource"], ctx);
-        for ss in rs["scopeSpans"].as_array().unwrap_or_else(|| panic!("{ctx}: scopeSpans")) {
+        for ss in rs["scopeSpans"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{ctx}: scopeSpans"))
+        {
             assert!(ss["scope"]["name"].is_string(), "{ctx}: scope.name");
-            for sp in ss["spans"].as_array().unwrap_or_else(|| panic!("{ctx}: spans")) {
+            for sp in ss["spans"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{ctx}: spans"))
+            {
                 spans += 1;
                 let tid = sp["traceId"].as_str().unwrap_or_default();
                 assert!(is_hex(tid, 32), "{ctx}: traceId {tid}");
                 trace_ids.insert(tid.to_string());
-                assert!(is_hex(sp["spanId"].as_str().unwrap_or_default(), 16), "{ctx}: spanId");
+                assert!(
+                    is_hex(sp["spanId"].as_str().unwrap_or_default(), 16),
+                    "{ctx}: spanId"
+                );
                 if let Some(p) = sp.get("parentSpanId") {
-                    assert!(is_hex(p.as_str().unwrap_or_default(), 16), "{ctx}: parentSpanId");
+                    assert!(
+                        is_hex(p.as_str().unwrap_or_default(), 16),
+                        "{ctx}: parentSpanId"
+                    );
                 }
-                assert!(is_decimal(&sp["startTimeUnixNano"]), "{ctx}: startTimeUnixNano");
+                assert!(
+                    is_decimal(&sp["startTimeUnixNano"]),
+                    "{ctx}: startTimeUnixNano"
+                );
                 assert!(is_decimal(&sp["endTimeUnixNano"]), "{ctx}: endTimeUnixNano");
                 let kind = sp["kind"].as_u64().unwrap_or(0);
                 assert!((1..=5).contains(&kind), "{ctx}: kind {kind}");
                 assert!(sp["name"].is_string(), "{ctx}: name");
                 check_attributes(&sp["attributes"], ctx);
                 if let Some(code) = sp["status"].get("code") {
-                    assert!(matches!(code.as_u64(), Some(1) | Some(2)), "{ctx}: status.code");
+                    assert!(
+                        matches!(code.as_u64(), Some(1) | Some(2)),
+                        "{ctx}: status.code"
+                    );
                 }
                 if let Some(events) = sp.get("events") {
                     for e in events.as_array().unwrap_or_else(|| panic!("{ctx}: events")) {
@@ -116,10 +158,19 @@ pub fn check_trace_line(line: &Value, ctx: &str) -> usize {
 /// Checks one `logs.jsonl` line.
 pub fn check_log_line(line: &Value, ctx: &str) -> usize {
     let mut n = 0;
-    for rl in line["resourceLogs"].as_array().unwrap_or_else(|| panic!("{ctx}: resourceLogs")) {
+    for rl in line["resourceLogs"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ctx}: resourceLogs"))
+    {
         resource_has_service(&rl["resource"], ctx);
-        for sl in rl["scopeLogs"].as_array().unwrap_or_else(|| panic!("{ctx}: scopeLogs")) {
-            for r in sl["logRecords"].as_array().unwrap_or_else(|| panic!("{ctx}: logRecords")) {
+        for sl in rl["scopeLogs"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{ctx}: scopeLogs"))
+        {
+            for r in sl["logRecords"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{ctx}: logRecords"))
+            {
                 n += 1;
                 assert!(is_decimal(&r["timeUnixNano"]), "{ctx}: timeUnixNano");
                 assert!(r["severityNumber"].is_u64(), "{ctx}: severityNumber");
@@ -127,8 +178,14 @@ pub fn check_log_line(line: &Value, ctx: &str) -> usize {
                 assert!(r["body"]["stringValue"].is_string(), "{ctx}: body");
                 check_attributes(&r["attributes"], ctx);
                 if let Some(t) = r.get("traceId") {
-                    assert!(is_hex(t.as_str().unwrap_or_default(), 32), "{ctx}: log traceId");
-                    assert!(is_hex(r["spanId"].as_str().unwrap_or_default(), 16), "{ctx}: log spanId");
+                    assert!(
+                        is_hex(t.as_str().unwrap_or_default(), 32),
+                        "{ctx}: log traceId"
+                    );
+                    assert!(
+                        is_hex(r["spanId"].as_str().unwrap_or_default(), 16),
+                        "{ctx}: log spanId"
+                    );
                 }
             }
         }
@@ -138,10 +195,19 @@ pub fn check_log_line(line: &Value, ctx: &str) -> usize {
 
 /// Checks one `metrics.jsonl` line.
 pub fn check_metric_line(line: &Value, ctx: &str) {
-    for rm in line["resourceMetrics"].as_array().unwrap_or_else(|| panic!("{ctx}: resourceMetrics")) {
+    for rm in line["resourceMetrics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ctx}: resourceMetrics"))
+    {
         resource_has_service(&rm["resource"], ctx);
-        for sm in rm["scopeMetrics"].as_array().unwrap_or_else(|| panic!("{ctx}: scopeMetrics")) {
-            for m in sm["metrics"].as_array().unwrap_or_else(|| panic!("{ctx}: metrics")) {
+        for sm in rm["scopeMetrics"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{ctx}: scopeMetrics"))
+        {
+            for m in sm["metrics"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{ctx}: metrics"))
+            {
                 assert!(m["name"].is_string(), "{ctx}: metric name");
                 let points = if let Some(g) = m.get("gauge") {
                     &g["dataPoints"]
@@ -151,9 +217,15 @@ pub fn check_metric_line(line: &Value, ctx: &str) {
                     assert_eq!(s["isMonotonic"], true, "{ctx}: monotonic");
                     &s["dataPoints"]
                 };
-                for p in points.as_array().unwrap_or_else(|| panic!("{ctx}: dataPoints")) {
+                for p in points
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{ctx}: dataPoints"))
+                {
                     assert!(is_decimal(&p["timeUnixNano"]), "{ctx}: point time");
-                    assert!(p["asDouble"].is_number() || is_decimal(&p["asInt"]), "{ctx}: point value");
+                    assert!(
+                        p["asDouble"].is_number() || is_decimal(&p["asInt"]),
+                        "{ctx}: point value"
+                    );
                     check_attributes(&p["attributes"], ctx);
                 }
             }
@@ -165,15 +237,22 @@ pub fn check_metric_line(line: &Value, ctx: &str) {
 pub fn check_prom_json(v: &Value, ctx: &str) {
     assert_eq!(v["status"], "success", "{ctx}");
     assert_eq!(v["data"]["resultType"], "matrix", "{ctx}");
-    let result = v["data"]["result"].as_array().unwrap_or_else(|| panic!("{ctx}: result"));
+    let result = v["data"]["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ctx}: result"));
     assert!(!result.is_empty(), "{ctx}: empty result");
     for s in result {
         assert!(s["metric"]["__name__"].is_string(), "{ctx}: __name__");
-        for pair in s["values"].as_array().unwrap_or_else(|| panic!("{ctx}: values")) {
+        for pair in s["values"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{ctx}: values"))
+        {
             let pair = pair.as_array().unwrap_or_else(|| panic!("{ctx}: pair"));
             assert_eq!(pair.len(), 2, "{ctx}: pair length");
             assert!(pair[0].is_number(), "{ctx}: timestamp");
-            let v = pair[1].as_str().unwrap_or_else(|| panic!("{ctx}: value must be a string"));
+            let v = pair[1]
+                .as_str()
+                .unwrap_or_else(|| panic!("{ctx}: value must be a string"));
             assert!(v.parse::<f64>().is_ok(), "{ctx}: value {v}");
         }
     }
@@ -215,32 +294,39 @@ pub fn check_bundle(dir: &Path) -> usize {
         match n.as_str() {
             "traces.jsonl" => {
                 for (i, l) in text.lines().enumerate() {
-                    let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{ctx}:{}: {e}", i + 1));
+                    let v: Value =
+                        serde_json::from_str(l).unwrap_or_else(|e| panic!("{ctx}:{}: {e}", i + 1));
                     check_trace_line(&v, &format!("{ctx}:{}", i + 1));
                     traces += 1;
                 }
             }
             "logs.jsonl" => {
                 for (i, l) in text.lines().enumerate() {
-                    let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{ctx}:{}: {e}", i + 1));
+                    let v: Value =
+                        serde_json::from_str(l).unwrap_or_else(|e| panic!("{ctx}:{}: {e}", i + 1));
                     check_log_line(&v, &format!("{ctx}:{}", i + 1));
                 }
             }
             "metrics.jsonl" => {
                 // Large: check a sample of the collection intervals.
                 for (i, l) in text.lines().enumerate().filter(|(i, _)| i % 25 == 0) {
-                    let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{ctx}:{}: {e}", i + 1));
+                    let v: Value =
+                        serde_json::from_str(l).unwrap_or_else(|e| panic!("{ctx}:{}: {e}", i + 1));
                     check_metric_line(&v, &format!("{ctx}:{}", i + 1));
                 }
             }
             "changes.jsonl" => {
                 for (i, l) in text.lines().enumerate() {
-                    let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{ctx}:{}: {e}", i + 1));
+                    let v: Value =
+                        serde_json::from_str(l).unwrap_or_else(|e| panic!("{ctx}:{}: {e}", i + 1));
                     for k in ["time", "kind", "service", "version", "description"] {
                         assert!(v[k].is_string(), "{ctx}: {k}");
                     }
                     assert!(
-                        matches!(v["kind"].as_str(), Some("deploy" | "config" | "flag" | "rollback")),
+                        matches!(
+                            v["kind"].as_str(),
+                            Some("deploy" | "config" | "flag" | "rollback")
+                        ),
                         "{ctx}: kind"
                     );
                 }
@@ -262,15 +348,39 @@ pub fn check_bundle(dir: &Path) -> usize {
                 let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{ctx}: {e}"));
                 assert_eq!(v["log"]["version"], "1.2", "{ctx}");
                 assert!(v["log"]["creator"]["name"].is_string(), "{ctx}");
-                let entries = v["log"]["entries"].as_array().unwrap_or_else(|| panic!("{ctx}: entries"));
-                assert!(entries.len() >= 2, "{ctx}: the path and the failing request");
+                let entries = v["log"]["entries"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{ctx}: entries"));
+                assert!(
+                    entries.len() >= 2,
+                    "{ctx}: the path and the failing request"
+                );
                 for e in entries {
                     assert!(e["startedDateTime"].is_string(), "{ctx}");
                     assert!(e["time"].is_number(), "{ctx}");
-                    for k in ["method", "url", "httpVersion", "headers", "queryString", "cookies", "headersSize", "bodySize"] {
+                    for k in [
+                        "method",
+                        "url",
+                        "httpVersion",
+                        "headers",
+                        "queryString",
+                        "cookies",
+                        "headersSize",
+                        "bodySize",
+                    ] {
                         assert!(!e["request"][k].is_null(), "{ctx}: request.{k}");
                     }
-                    for k in ["status", "statusText", "httpVersion", "headers", "cookies", "content", "redirectURL", "headersSize", "bodySize"] {
+                    for k in [
+                        "status",
+                        "statusText",
+                        "httpVersion",
+                        "headers",
+                        "cookies",
+                        "content",
+                        "redirectURL",
+                        "headersSize",
+                        "bodySize",
+                    ] {
                         assert!(!e["response"][k].is_null(), "{ctx}: response.{k}");
                     }
                     assert!(e["cache"].is_object(), "{ctx}: cache");
@@ -279,15 +389,24 @@ pub fn check_bundle(dir: &Path) -> usize {
                     }
                     let headers = e["request"]["headers"].as_array().expect("headers");
                     assert!(
-                        headers.iter().any(|h| h["name"] == "authorization" && h["value"].as_str().is_some_and(|v| v.starts_with("Bearer "))),
+                        headers.iter().any(|h| h["name"] == "authorization"
+                            && h["value"]
+                                .as_str()
+                                .is_some_and(|v| v.starts_with("Bearer "))),
                         "{ctx}: bearer header"
                     );
-                    assert!(headers.iter().any(|h| h["name"] == "cookie"), "{ctx}: cookie");
+                    assert!(
+                        headers.iter().any(|h| h["name"] == "cookie"),
+                        "{ctx}: cookie"
+                    );
                 }
             }
             "truth.json" => {
                 let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{ctx}: {e}"));
-                assert!(v["bucket"].is_string() && v["scenario"].is_string() && v["onset"].is_string(), "{ctx}");
+                assert!(
+                    v["bucket"].is_string() && v["scenario"].is_string() && v["onset"].is_string(),
+                    "{ctx}"
+                );
             }
             "alb.log" => {
                 for l in text.lines() {
@@ -302,7 +421,11 @@ pub fn check_bundle(dir: &Path) -> usize {
                     let q: Vec<&str> = l.split('"').collect();
                     assert_eq!(q.len(), 7, "{ctx}: combined + times: {l}");
                     let tail: Vec<&str> = q[6].split_whitespace().collect();
-                    assert_eq!(tail.len(), 2, "{ctx}: request_time upstream_response_time: {l}");
+                    assert_eq!(
+                        tail.len(),
+                        2,
+                        "{ctx}: request_time upstream_response_time: {l}"
+                    );
                     let status: Vec<&str> = q[2].split_whitespace().collect();
                     assert!(status[0].parse::<u16>().is_ok(), "{ctx}: status");
                 }
@@ -313,10 +436,19 @@ pub fn check_bundle(dir: &Path) -> usize {
                 } else {
                     serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{ctx}: {e}"))
                 };
-                assert!(v["openapi"].as_str().is_some_and(|s| s.starts_with("3.")), "{ctx}: openapi");
+                assert!(
+                    v["openapi"].as_str().is_some_and(|s| s.starts_with("3.")),
+                    "{ctx}: openapi"
+                );
                 let version = v["info"]["version"].as_str().unwrap_or_default();
-                assert!(other.contains(version), "{ctx}: file named after info.version");
-                assert!(v["paths"].as_object().is_some_and(|p| !p.is_empty()), "{ctx}: paths");
+                assert!(
+                    other.contains(version),
+                    "{ctx}: file named after info.version"
+                );
+                assert!(
+                    v["paths"].as_object().is_some_and(|p| !p.is_empty()),
+                    "{ctx}: paths"
+                );
             }
             other => panic!("{ctx}: unexpected file {other}"),
         }

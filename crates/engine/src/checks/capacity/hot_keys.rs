@@ -44,8 +44,8 @@ impl Check for HotKeys {
                         format!("{dim} {v} took {} of the traffic (baseline {})", pct(sa), pct(sb)),
                         vec![format!("request rate {:.1}/s → {:.1}/s", rate_b, rate_a)],
                     );
-                    if let Some(s) = &cx.inc.service {
-                        f = f.blame(s.clone());
+                    if let Some(s) = cx.facts.blame_target(cx.inc) {
+                        f = f.blame(s);
                     }
                     out.push(f);
                     break;

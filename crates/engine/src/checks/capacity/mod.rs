@@ -22,8 +22,6 @@ pub use saturation::resource_of as saturation_resource;
 /// The strongest downstream change not driven by our own load: when one exists,
 /// capacity symptoms are more likely its consequence.
 pub fn upstream_cause<'a>(cx: &'a super::Cx<'_>) -> Option<&'a crate::facts::DownDelta> {
-    cx.facts
-        .downstreams
-        .iter()
-        .find(|d| d.strength >= 0.5 && !super::dependency::load_driven(d.calls_per_request))
+    let dep = cx.facts.origin_dependency()?;
+    cx.facts.downstreams.iter().find(|d| d.downstream == dep)
 }

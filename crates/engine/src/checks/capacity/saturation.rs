@@ -91,7 +91,7 @@ impl Check for Saturation {
         resources.sort();
         resources.dedup();
         let top = rises[0].0;
-        let mut strength = (0.3 + 0.1 * resources.len() as f64 + 0.1 * top.ln()).min(0.85);
+        let mut strength = (0.3 + 0.08 * resources.len().min(5) as f64 + 0.08 * top.ln()).min(0.85);
         let mut ev: Vec<String> = rises
             .iter()
             .take(5)
@@ -104,9 +104,16 @@ impl Check for Saturation {
         let services: Vec<&str> = cx
             .view
             .metrics()
-            .filter(|m| rises.iter().take(3).any(|r| r.2.starts_with(&m.name)) && !m.service.is_empty())
+            .filter(|m| rises.iter().take(3).any(|r| r.2 == format!("{}{{{}}}", m.name, m.labels)) && !m.service.is_empty())
             .map(|m| m.service.as_str())
             .collect();
+        let origin = cx.facts.origin_service();
+        let origin_rises = origin.is_some_and(|o| {
+            cx.view.metrics().any(|m| m.service == o && rises.iter().any(|r| r.2 == format!("{}{{{}}}", m.name, m.labels)))
+        });
+        if origin.is_some() && !origin_rises {
+            strength *= 0.6;
+        }
         let mut f = found(
             self.id(),
             "capacity",
@@ -115,7 +122,9 @@ impl Check for Saturation {
             ev,
         );
         let known = cx.view.services();
-        if let Some(s) = services.iter().find(|s| known.iter().any(|k| k == *s)) {
+        if let (Some(o), true) = (origin, origin_rises) {
+            f = f.blame(o.to_string());
+        } else if let Some(s) = services.iter().find(|s| known.iter().any(|k| k == *s)) {
             f = f.blame(s.to_string());
         } else if let Some(s) = &cx.inc.service {
             f = f.blame(s.clone());

@@ -64,6 +64,6 @@ impl Check for TailFirst {
             format!("p99 of {ep} {} → {}, {lead_text}", ms(p99b), ms(p99a)),
             vec![format!("p95 {} → {}", ms(f.before.q(0.95).unwrap_or(0.0)), ms(f.after.q(0.95).unwrap_or(0.0)))],
         )
-        .blame(svc.clone())])
+        .blame(cx.facts.blame_target(cx.inc).unwrap_or_else(|| svc.clone()))])
     }
 }

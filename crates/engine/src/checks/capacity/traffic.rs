@@ -30,8 +30,8 @@ impl Check for Traffic {
                 format!("request rate {:.1}× the baseline", r),
                 vec![format!("focus endpoint rate {:.1}× the baseline", fr)],
             );
-            if let Some(s) = &cx.inc.service {
-                f = f.blame(s.clone());
+            if let Some(s) = cx.facts.blame_target(cx.inc) {
+                f = f.blame(s);
             }
             out.push(f);
         }

@@ -25,7 +25,7 @@ impl Check for DeployChange {
                 continue;
             }
             let closeness = if gap <= 600.0 { 1.0 } else { 0.6 };
-            let strength = (0.3 + rise5.max(rise4)).min(0.6) * closeness;
+            let strength = (0.3 + rise5.max(rise4)).min(0.6) * closeness * super::super::origin_weight(cx, &c.service);
             out.push(
                 found(
                     self.id(),

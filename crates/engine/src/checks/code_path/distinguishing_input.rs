@@ -35,8 +35,8 @@ impl Check for DistinguishingInput {
                 format!("{} = {} carries {} of failures but {} of baseline traffic", d.name, d.value, pct(d.share_of_failures), pct(d.share_of_baseline)),
                 vec![],
             );
-            if let Some(s) = &cx.inc.service {
-                f = f.blame(s.clone());
+            if let Some(s) = cx.facts.blame_target(cx.inc) {
+                f = f.blame(s);
             }
             out.push(f);
         }

@@ -52,7 +52,19 @@ impl Check for NewExceptions {
             }
             ev.push(format!("first: {}", st.example));
             let new = before == 0.0;
-            let strength = if bucket == "code_path" { if new { 0.75 } else { 0.5 } } else if new { 0.55 } else { 0.4 };
+            let base = if bucket == "code_path" { if new { 0.75 } else { 0.5 } } else if new { 0.55 } else { 0.4 };
+            // A handful of new exceptions do not explain hundreds of failures.
+            let f = &cx.facts.focus;
+            let excess = ((f.after.server_errors + f.after.client_errors) as f64
+                - (f.before.server_rate() + f.before.client_rate()) * f.after.total as f64)
+                .max(1.0);
+            let explains = (n as f64 / (0.2 * excess)).clamp(0.3, 1.0);
+            let culprit = if st.signal == Some(Signal::Deserialization) {
+                crate::checks::contract::parse_error_culprit(cx, &svc)
+            } else {
+                svc.clone()
+            };
+            let strength = base * explains * super::super::origin_weight(cx, &culprit).max(if bucket == "contract" { 0.7 } else { 0.0 });
             let title = if st.exception_type.is_empty() { st.example.clone() } else { st.exception_type.clone() };
             out.push(
                 found(
@@ -62,7 +74,7 @@ impl Check for NewExceptions {
                     format!("{} {} in {}", if new { "new" } else { "surging" }, title, svc),
                     ev,
                 )
-                .blame(svc),
+                .blame(culprit),
             );
             if out.len() >= 3 {
                 break;

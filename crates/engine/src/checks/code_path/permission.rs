@@ -15,18 +15,21 @@ impl Check for Permission {
         if cx.view.endpoints.is_empty() {
             return Outcome::NotRun("request records with status codes");
         }
-        let mut best: Option<(f64, String, String, f64, f64)> = None;
+        let mut rows: Vec<(f64, String, String, f64, f64)> = Vec::new();
         for (svc, ep) in cx.view.endpoints.keys() {
             let b = cx.view.endpoint(svc, ep, cx.inc.baseline);
             let a = cx.view.endpoint(svc, ep, cx.inc.window);
             let (rb, ra) = (b.status_rate(401) + b.status_rate(403), a.status_rate(401) + a.status_rate(403));
             if a.total >= 10 && ra - rb >= 0.08 && ra > 3.0 * rb {
-                let s = ra - rb;
-                if best.as_ref().is_none_or(|x| s > x.0) {
-                    best = Some((s, svc.clone(), ep.clone(), rb, ra));
-                }
+                rows.push((ra - rb, svc.clone(), ep.clone(), rb, ra));
             }
         }
+        let svcs: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+        let keep: Vec<String> = super::super::deepest(cx, &svcs).into_iter().map(str::to_string).collect();
+        let best = rows
+            .into_iter()
+            .filter(|r| keep.contains(&r.1))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         let Some((s, svc, ep, rb, ra)) = best else {
             return Outcome::Ran(vec![]);
         };

@@ -34,7 +34,11 @@ impl Check for Routing {
                 );
             }
         }
-        out.sort_by(|a, b| b.finding.strength.total_cmp(&a.finding.strength));
+        let svcs: Vec<String> = out.iter().filter_map(|f| f.culprit_service.clone()).collect();
+        let refs: Vec<&str> = svcs.iter().map(String::as_str).collect();
+        let keep: Vec<String> = super::super::deepest(cx, &refs).into_iter().map(str::to_string).collect();
+        out.retain(|f| f.culprit_service.as_ref().is_some_and(|s| keep.contains(s)));
+        out.sort_by(|a, b| b.finding.strength.total_cmp(&a.finding.strength).then(a.finding.summary.cmp(&b.finding.summary)));
         out.truncate(2);
         Outcome::Ran(out)
     }

@@ -31,8 +31,13 @@ impl Check for ClientErrors {
                 rows.push((ra - rb, svc.clone(), ep.clone(), rb, ra, top, a.total));
             }
         }
-        rows.sort_by(|x, y| y.0.total_cmp(&x.0));
+        rows.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        // A gateway passing on a 422 from the service behind it is not where it arose.
+        let svcs: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+        let keep: Vec<String> = super::super::deepest(cx, &svcs).into_iter().map(str::to_string).collect();
         let n_endpoints = rows.len();
+        let mut rows: Vec<_> = rows.into_iter().filter(|r| keep.contains(&r.1)).collect();
+        rows.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         let out = rows
             .into_iter()
             .take(2)

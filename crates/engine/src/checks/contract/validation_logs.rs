@@ -35,15 +35,8 @@ impl Check for ValidationLogs {
             return Outcome::Ran(vec![]);
         };
         // Parse errors in a caller blame whoever it calls that shipped most recently.
-        let shipped = cx
-            .facts
-            .near
-            .iter()
-            .rev()
-            .find(|c| c.kind == apitriage_model::ChangeKind::Deploy && c.service != svc)
-            .map(|c| c.service.clone());
         let culprit = match sig {
-            Signal::Deserialization => shipped.unwrap_or_else(|| svc.clone()),
+            Signal::Deserialization => super::parse_error_culprit(cx, &svc),
             _ => svc.clone(),
         };
         Outcome::Ran(vec![found(

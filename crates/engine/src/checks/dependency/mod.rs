@@ -19,7 +19,7 @@ pub static CHECKS: &[&dyn Check] = &[
 ];
 
 /// True when a downstream's change looks driven by our own load rather than by the
-/// downstream: calls per request rose by half or more.
+/// downstream: first-attempt calls per request rose by half or more.
 pub fn load_driven(cpr: (f64, f64)) -> bool {
     cpr.0 > 0.0 && cpr.1 / cpr.0 >= 1.5
 }
