@@ -126,7 +126,8 @@ impl Facts {
         changes.sort_by(|a, b| (a.time, &a.service).cmp(&(b.time, &b.service)));
         let near: Vec<Change> = changes
             .iter()
-            .filter(|c| c.time >= inc.onset - CHANGE_LOOKBACK && c.time <= inc.onset + 120 * SECOND)
+            // A rollout can be first seen a little after the first errors it causes.
+            .filter(|c| c.time >= inc.onset - CHANGE_LOOKBACK && c.time <= inc.onset + 300 * SECOND)
             .cloned()
             .collect();
         let (bw, iw) = (inc.baseline, inc.window);

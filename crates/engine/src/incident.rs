@@ -121,7 +121,8 @@ pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f
     let n = d.tot.len() as i64;
     let (pt, p5, p4) = (prefix(&d.tot), prefix(&d.e5), prefix(&d.e4));
     let lo_i = (lo - d.b0).max(6);
-    let hi_i = (hi - d.b0).min(n);
+    // At least half an after-window of data: a blip in the last bucket is no incident.
+    let hi_i = (hi - d.b0).min(n - AFTER / 2);
     if hi_i <= lo_i {
         return (lo, 0.0, "none");
     }
@@ -173,17 +174,58 @@ pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f
             }
         }
     }
-    // Move earlier while the shift is already at least half as strong: the true start.
+    // Move earlier while the shift is nearly as strong: with a step change the score
+    // falls as the after-window loses incident buckets, so this finds the step's start.
     let mut onset = best.0;
     let mut t = best.0 - 1;
     while t >= lo_i && t >= best.0 - AFTER {
         let (s, _) = score_at(t);
-        if s >= best.1 * 0.5 && s >= SIGNIFICANT {
+        if s >= best.1 * 0.85 && s >= SIGNIFICANT {
             onset = t;
         }
         t -= 1;
     }
     (onset + d.b0, best.1, best.2)
+}
+
+/// The best shift of a count series (errors logged per bucket) within `[lo, hi)`: a
+/// Poisson z-score of the mean after t against the mean before it.
+pub fn best_count_shift(counts: &[f64], b0: i64, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f64) {
+    let n = counts.len() as i64;
+    let p = prefix(counts);
+    let lo_i = (lo - b0).max(6);
+    let hi_i = (hi - b0).min(n - AFTER / 2);
+    let score_at = |t: i64| -> f64 {
+        let a = (t - baseline_buckets).max(0) as usize;
+        let (t_u, e) = (t as usize, (t + AFTER).min(n) as usize);
+        if e <= t_u || t_u <= a {
+            return 0.0;
+        }
+        let before = (p[t_u] - p[a]) / (t_u - a) as f64;
+        let after_total = p[e] - p[t_u];
+        let after = after_total / (e - t_u) as f64;
+        if after_total < 20.0 || after < 3.0 * before + 0.5 {
+            return 0.0;
+        }
+        (after - before) / ((before + 0.1) / (e - t_u) as f64).sqrt()
+    };
+    let mut best = (lo_i, 0.0);
+    for t in lo_i..hi_i {
+        let s = score_at(t);
+        if s > best.1 {
+            best = (t, s);
+        }
+    }
+    let mut onset = best.0;
+    let mut t = best.0 - 1;
+    while t >= lo_i && t >= best.0 - AFTER {
+        let s = score_at(t);
+        if s >= best.1 * 0.85 && s >= SIGNIFICANT {
+            onset = t;
+        }
+        t -= 1;
+    }
+    (onset + b0, best.1)
 }
 
 /// Finds the incident.
@@ -224,9 +266,34 @@ pub fn find(view: &View<'_>) -> Incident {
             best = Some((svc.clone(), ep.clone(), b, score, measure, rank));
         }
     }
-    let (service, endpoint, onset_b, score, measure) = match best {
-        Some((s, e, b, sc, m, _)) => (Some(s), Some(e), b, sc, m),
-        None => (None, None, range.start + (range.end - range.start) / 2, 0.0, "none"),
+    // Errors clients report can be the only sign of a 200 with the wrong body: a log
+    // shift that beats every request shift sets the onset (and the focus service).
+    let mut log_best: Option<(String, i64, f64)> = None;
+    for (svc, cells) in &view.logs {
+        let n = (range.end - range.start).max(0) as usize;
+        let mut counts = vec![0.0; n];
+        for (b, c) in cells {
+            let i = (b - range.start) as usize;
+            if i < n {
+                counts[i] += (c.by_severity[4] + c.by_severity[5]) as f64 + c.signals.iter().map(|x| *x as f64).sum::<f64>();
+            }
+        }
+        let (b, score) = best_count_shift(&counts, range.start, lo, hi, baseline_buckets);
+        if log_best.as_ref().is_none_or(|x| score > x.2) {
+            log_best = Some((svc.clone(), b, score));
+        }
+    }
+    let request_rank = best.as_ref().map(|b| b.3).unwrap_or(0.0);
+    let logs_win = log_best
+        .as_ref()
+        .is_some_and(|(_, _, s)| *s >= SIGNIFICANT * 2.0 && request_rank < SIGNIFICANT * 3.0 && *s > 2.0 * request_rank);
+    let (service, endpoint, onset_b, score, measure) = match (best, logs_win) {
+        (_, true) => {
+            let (svc, b, sc) = log_best.unwrap_or_default();
+            (Some(svc), focus_filter.map(str::to_string), b, sc, "logs")
+        }
+        (Some((s, e, b, sc, m, _)), false) => (Some(s), Some(e), b, sc, m),
+        (None, false) => (None, None, range.start + (range.end - range.start) / 2, 0.0, "none"),
     };
     let significant = score >= SIGNIFICANT;
     let (onset_b, source) = match (opts.at, significant) {

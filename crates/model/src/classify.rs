@@ -277,6 +277,14 @@ const PATTERNS: &[(Signal, &[&str])] = &[
             "unexpected end of json",
             "is not valid json",
             "keynotfound",
+            "jsondataexception",
+            "required value",
+            "unknowncontenttype",
+            "httpmessagenotreadable",
+            "httpmediatypenotsupported",
+            "unsupported media type",
+            "no suitable httpmessageconverter",
+            "content type",
             "typemismatch",
             "decodingerror",
             "invalid type: ",
@@ -374,12 +382,19 @@ pub fn signal_of(text: &str) -> Option<Signal> {
         .take(400)
         .flat_map(|c| c.to_lowercase())
         .collect();
-    for (sig, words) in PATTERNS {
-        if words.iter().any(|w| head.contains(w)) {
-            return Some(*sig);
-        }
+    let found = PATTERNS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| head.contains(w)))
+        .map(|(sig, _)| *sig);
+    // An error a client reports about what it received (a JS TypeError on a missing
+    // field, a Swift keyNotFound) is about the response's shape, not a server bug.
+    let client_side = ["client-reported", "client reported", "reported by client", "frontend error", "browser error", "rum error"]
+        .iter()
+        .any(|w| head.contains(w));
+    match found {
+        Some(Signal::NullDeref) if client_side => Some(Signal::Deserialization),
+        other => other,
     }
-    None
 }
 
 /// The class implied by an HTTP status alone.
@@ -460,6 +475,11 @@ mod tests {
             assert_eq!(signal_of(text), Some(want), "{text}");
         }
         assert_eq!(signal_of("order created"), None);
+        assert_eq!(
+            signal_of("client-reported error from web: TypeError: Cannot read properties of undefined (reading 'amount')"),
+            Some(Signal::Deserialization)
+        );
+        assert_eq!(signal_of("TypeError: Cannot read properties of undefined (reading 'amount')"), Some(Signal::NullDeref));
     }
 
     #[test]

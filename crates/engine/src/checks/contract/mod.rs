@@ -32,11 +32,21 @@ pub fn parse_error_culprit(cx: &super::Cx<'_>, reader: &str) -> String {
         }
         i += 1;
     }
-    let deploys = || cx.facts.near.iter().rev().filter(|c| c.kind == apitriage_model::ChangeKind::Deploy && c.service != reader);
-    deploys()
-        .find(|c| reach.contains(&c.service))
-        .or_else(|| deploys().next())
-        .map(|c| c.service.clone())
+    // Direct callees first, then anything further down, then anyone; within each, the
+    // deploy closest to the onset (a breaking release fails at once).
+    let direct: Vec<&String> = reach.iter().skip(1).take_while(|_| true).collect();
+    let is_direct = |s: &str| cx.view.downstreams.keys().any(|(c, d)| c == reader && d == s);
+    cx.facts
+        .near
+        .iter()
+        .filter(|c| c.kind == apitriage_model::ChangeKind::Deploy && c.service != reader)
+        .map(|c| {
+            let tier = if is_direct(&c.service) { 2.0 } else if direct.contains(&&c.service) { 1.0 } else { 0.0 };
+            let gap = ((cx.inc.onset - c.time) as f64 / 1e9).abs();
+            (tier - gap / 7200.0, c.service.clone())
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|x| x.1)
         .unwrap_or_else(|| reader.to_string())
 }
 

@@ -24,7 +24,14 @@ impl Check for ReleaseCorrelation {
         if !contract_symptoms {
             return Outcome::Ran(vec![]);
         }
-        let Some(c) = cx.facts.near.iter().rev().find(|c| c.kind == ChangeKind::Deploy) else {
+        // The release closest to the onset.
+        let Some(c) = cx
+            .facts
+            .near
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Deploy)
+            .min_by_key(|c| ((cx.inc.onset - c.time).abs(), c.service.clone()))
+        else {
             return Outcome::Ran(vec![]);
         };
         let gap = (cx.inc.onset - c.time) as f64 / 1e9;
