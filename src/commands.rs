@@ -143,9 +143,94 @@ fn simulate(a: SimulateArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
+/// The message of a JSON log line (so that templates are mined from what was said, not
+/// from the record's keys), or the line itself.
+fn message_of(line: &str) -> std::borrow::Cow<'_, str> {
+    if line.starts_with('{') {
+        if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(line) {
+            for k in ["message", "msg", "body", "log", "MESSAGE", "@message"] {
+                if let Some(serde_json::Value::String(s)) = m.get(k) {
+                    return std::borrow::Cow::Owned(s.clone());
+                }
+            }
+        }
+    }
+    std::borrow::Cow::Borrowed(line)
+}
+
 fn patterns(a: PatternsArgs) -> Result<u8, Failure> {
-    let _ = a;
-    Err(Failure::other("patterns is not available in this build yet"))
+    use apitriage_ingest::input::{Input, Line};
+    let config = apitriage_patterns::MinerConfig { similarity: a.similarity, ..Default::default() };
+    let mut miner = apitriage_patterns::Miner::new(config);
+    // Per file, the cluster of every line; ids are final only after the last line.
+    let mut assigned: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut skipped = 0u64;
+    for path in &a.files {
+        let mut input = Input::open(path).map_err(|e| Failure::usage(e.to_string()))?;
+        let name = path.display().to_string();
+        let mut ids = Vec::new();
+        loop {
+            match input.next_line(apitriage_patterns::MAX_LINE_BYTES * 64) {
+                Ok(Line::End) => break,
+                Ok(Line::TooLong { number, .. }) => {
+                    skipped += 1;
+                    if !a.common.quiet {
+                        eprintln!("apitriage: {name}:{number}: line too long, given its own pattern");
+                    }
+                    ids.push(usize::MAX);
+                }
+                Ok(Line::Ok(l)) => {
+                    let text = String::from_utf8_lossy(l.bytes);
+                    ids.push(miner.add_line(&message_of(&text)));
+                }
+                Err(e) => {
+                    eprintln!("apitriage: {name}: {e}");
+                    break;
+                }
+            }
+        }
+        miner.end_record();
+        assigned.push((name, ids));
+    }
+    let multi = assigned.len() > 1;
+    let out = match a.common.format {
+        OutputFormat::Json => {
+            let mut o = String::new();
+            for (name, ids) in &assigned {
+                for (i, c) in ids.iter().enumerate() {
+                    let (id, template) = if *c == usize::MAX { ("none".to_string(), String::new()) } else { (miner.id(*c), miner.template(*c)) };
+                    let mut v = serde_json::json!({"line": i + 1, "pattern": id, "template": template});
+                    if multi {
+                        v["file"] = serde_json::Value::String(name.clone());
+                    }
+                    o.push_str(&v.to_string());
+                    o.push('\n');
+                }
+            }
+            o
+        }
+        OutputFormat::Text | OutputFormat::Markdown => {
+            let mut rows: Vec<_> = miner.clusters().filter(|c| c.count > 0).collect();
+            rows.sort_by(|x, y| y.count.cmp(&x.count).then(x.id.cmp(&y.id)));
+            let total: u64 = rows.iter().map(|r| r.count).sum();
+            let mut o = String::new();
+            if a.common.format == OutputFormat::Markdown {
+                o.push_str("| count | share | pattern | template |\n|---|---|---|---|\n");
+                for r in &rows {
+                    o.push_str(&format!("| {} | {:.1}% | {} | `{}` |\n", r.count, 100.0 * r.count as f64 / total.max(1) as f64, r.id, r.template.replace('|', "\\|").replace('`', "'")));
+                }
+            } else {
+                for r in &rows {
+                    o.push_str(&format!("{:>9} {:>6.1}%  {}  {}\n", r.count, 100.0 * r.count as f64 / total.max(1) as f64, r.id, r.template));
+                }
+                o.push_str(&format!("{} templates from {} lines{}\n", rows.len(), total, if skipped > 0 { format!(", {skipped} over-long lines") } else { String::new() }));
+            }
+            o
+        }
+        OutputFormat::Html => return Err(Failure::usage("patterns supports --format text, json or markdown")),
+    };
+    emit(a.common.output.as_deref(), &out)?;
+    Ok(0)
 }
 
 fn spec(s: SpecCommand) -> Result<u8, Failure> {
