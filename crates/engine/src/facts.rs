@@ -263,6 +263,12 @@ impl Facts {
                 return Some(Origin { name: cur.clone(), internal: true, hops, load_driven_by: None });
             };
             if crate::checks::dependency::load_driven(d.calls_per_request) {
+                // More load sent down: an internal service receiving it is the one that
+                // saturates; a store receiving it was overrun by the caller.
+                if self.services.contains_key(&d.downstream) && !hops.contains(&d.downstream) {
+                    hops.push(d.downstream.clone());
+                    return Some(Origin { name: d.downstream.clone(), internal: true, hops, load_driven_by: Some(cur.clone()) });
+                }
                 return Some(Origin { name: cur.clone(), internal: true, hops, load_driven_by: Some(d.downstream.clone()) });
             }
             if self.services.contains_key(&d.downstream) && !hops.contains(&d.downstream) {

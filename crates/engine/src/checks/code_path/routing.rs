@@ -34,6 +34,25 @@ impl Check for Routing {
                 );
             }
         }
+        // A service whose own 404s jumped across endpoints: once a route is gone the
+        // framework no longer names it, so the 404s land under a raw path.
+        for (svc, d) in &cx.facts.services {
+            let rate = |st: &crate::view::ReqStats| st.status_rate(404) + st.status_rate(405);
+            let (rb, ra) = (rate(&d.before), rate(&d.after));
+            let already = out.iter().any(|f| f.culprit_service.as_deref() == Some(svc.as_str()));
+            if !already && d.after.total >= 20 && ra - rb >= 0.05 && ra > 3.0 * rb {
+                out.push(
+                    found(
+                        self.id(),
+                        "code_path",
+                        (0.35 + 2.0 * (ra - rb)).min(0.8),
+                        format!("{svc} answers 404/405 far more often: {} → {} of its requests", pct(rb), pct(ra)),
+                        vec![format!("{} requests in the incident window", d.after.total)],
+                    )
+                    .blame(svc.clone()),
+                );
+            }
+        }
         let svcs: Vec<String> = out.iter().filter_map(|f| f.culprit_service.clone()).collect();
         let refs: Vec<&str> = svcs.iter().map(String::as_str).collect();
         let keep: Vec<String> = super::super::deepest(cx, &refs).into_iter().map(str::to_string).collect();

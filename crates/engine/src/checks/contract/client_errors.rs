@@ -21,7 +21,8 @@ impl Check for ClientErrors {
             let b = cx.view.endpoint(svc, ep, cx.inc.baseline);
             let a = cx.view.endpoint(svc, ep, cx.inc.window);
             let (rb, ra) = (rate(&b), rate(&a));
-            if a.total >= 10 && ra - rb >= 0.05 && ra > 2.0 * rb {
+            // At least six extra refusals: a few 422s on a quiet endpoint are business as usual.
+            if a.total >= 10 && ra - rb >= 0.05 && ra > 2.0 * rb && (ra - rb) * a.total as f64 >= 6.0 {
                 let top = CONTRACT_STATUSES
                     .iter()
                     .map(|s| (a.status_rate(*s) - b.status_rate(*s), *s))
@@ -42,6 +43,20 @@ impl Check for ClientErrors {
             .into_iter()
             .take(2)
             .map(|(jump, svc, ep, rb, ra, top, n)| {
+                // A name seen only in access logs (no spans) is the edge, not an owner: the
+                // release closest to the onset is the better suspect.
+                let traced = cx.view.downstreams.keys().any(|(c, d)| *c == svc || *d == svc);
+                let svc = if traced {
+                    svc
+                } else {
+                    cx.facts
+                        .near
+                        .iter()
+                        .filter(|c| c.kind == apitriage_model::ChangeKind::Deploy)
+                        .min_by_key(|c| ((cx.inc.onset - c.time).abs(), c.service.clone()))
+                        .map(|c| c.service.clone())
+                        .unwrap_or(svc)
+                };
                 let concentrated = if n_endpoints <= 2 { 1.0 } else { 0.7 };
                 let deployed = cx.facts.change_of(&svc).is_some();
                 let strength = ((0.35 + jump) * concentrated + if deployed { 0.15 } else { 0.0 }).min(0.9);

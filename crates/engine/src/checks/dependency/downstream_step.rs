@@ -68,6 +68,9 @@ impl Check for DownstreamStep {
         if let Some(o) = &cx.facts.origin {
             if o.internal {
                 let why = match &o.load_driven_by {
+                    Some(d) if o.hops.len() > 1 && o.hops.last() == Some(&o.name) && o.hops.contains(d) => {
+                        format!("; {d} sends it far more calls per request than before")
+                    }
                     Some(d) => format!("; its calls to {d} multiplied with load"),
                     None => String::new(),
                 };
