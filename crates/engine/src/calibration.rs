@@ -1,14 +1,15 @@
 //! Turning bucket scores into a probability that the bucket is right.
 //!
 //! Raw scores combine finding strengths; they rank buckets but are not probabilities.
-//! The confidence is a logistic function of the winning score and its margin over the
-//! runner-up, whose coefficients are fitted on a labelled tuning suite of simulated
-//! incidents (`docs/accuracy.md` gives the command). It is then checked on a separate
-//! suite of seeds never used for fitting, where the mean confidence should match the
-//! accuracy per confidence band.
+//! The confidence is a logistic function of the winning bucket's margin over the
+//! runner-up, fitted by logistic regression on a labelled tuning suite of simulated
+//! incidents (`scripts/calibrate.py`; `docs/accuracy.md` gives the commands). It is then
+//! checked on a separate suite of seeds never used for fitting, where the mean confidence
+//! per band should match the accuracy in that band. The top score's own weight is kept
+//! at zero: on the tuning suite it added nothing the margin did not already carry.
 
 /// Fitted coefficients: intercept, weight of the top score, weight of the margin.
-pub const COEFFICIENTS: (f64, f64, f64) = (-2.0, 3.0, 6.0);
+pub const COEFFICIENTS: (f64, f64, f64) = (0.58, 0.0, 5.27);
 
 /// Probability the top bucket is right given its raw score and margin.
 pub fn confidence(top: f64, margin: f64) -> f64 {

@@ -49,6 +49,16 @@ pub struct Origin {
     pub load_driven_by: Option<String>,
 }
 
+impl DownDelta {
+    /// True when more calls from us, not the downstream itself, explain its change: the
+    /// first-attempt calls per request rose by half or more while its error rate did not
+    /// jump (a failing downstream draws retries and reconnects, which is not load).
+    pub fn load_driven(&self) -> bool {
+        crate::checks::dependency::load_driven(self.calls_per_request)
+            && self.d.after.error_rate() - self.d.before.error_rate() < 0.2
+    }
+}
+
 /// Shared facts.
 pub struct Facts {
     /// The end of the blame chain, when traces allow walking it.
@@ -254,15 +264,18 @@ impl Facts {
                 let by_lat = if s_lat >= 50.0 && d_lat >= 0.3 * s_lat { d_lat / s_lat } else { 0.0 };
                 // Errors the caller did not report (spans without status) still count.
                 let by_err = if s_err < 5.0 && d_err >= 10.0 && d.d.after.error_rate() >= 0.05 { 1.0 } else { by_err };
-                let score = by_err.min(3.0) + by_lat.min(3.0);
-                if score > 0.0 && best.as_ref().is_none_or(|b| score > b.0) {
+                // A downstream whose calls multiplied is more likely a consequence (a cache
+                // failing over to the database): prefer one that changed on its own.
+                let load = d.load_driven();
+                let score = by_err.min(3.0) + by_lat.min(3.0) + if load { 0.0 } else { 10.0 };
+                if score > 10.0 * (!load as u8 as f64) && best.as_ref().is_none_or(|b| score > b.0) {
                     best = Some((score, d));
                 }
             }
             let Some((_, d)) = best else {
                 return Some(Origin { name: cur.clone(), internal: true, hops, load_driven_by: None });
             };
-            if crate::checks::dependency::load_driven(d.calls_per_request) {
+            if d.load_driven() {
                 // More load sent down: an internal service receiving it is the one that
                 // saturates; a store receiving it was overrun by the caller.
                 if self.services.contains_key(&d.downstream) && !hops.contains(&d.downstream) {

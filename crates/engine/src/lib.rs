@@ -47,7 +47,19 @@ pub fn triage(summary: &Summary, opts: &TriageOptions) -> Report {
         }
     }
     found.sort_by(|a, b| b.finding.strength.total_cmp(&a.finding.strength).then(a.finding.check.cmp(&b.finding.check)));
-    let verdict = verdict::decide(&found, &inc);
+    let mut verdict = verdict::decide(&found, &inc);
+    if verdict.bucket == "dependency" && verdict.culprit.dependency.is_none() {
+        // Evidence from logs alone names no downstream: the traces' chain end, or the
+        // downstream that changed most, is the better answer than the caller.
+        let dep = facts
+            .origin_dependency()
+            .map(str::to_string)
+            .or_else(|| facts.downstreams.iter().find(|d| !facts.internal.contains(&d.downstream)).map(|d| d.downstream.clone()));
+        if let Some(d) = dep {
+            verdict.culprit.service = Some(d.clone());
+            verdict.culprit.dependency = Some(d);
+        }
+    }
     let failure_mode = failure_mode::modes(&cx, &found);
     let dims = blast::contrast(&cx);
     let scope = blast::scope(&dims, &cx);

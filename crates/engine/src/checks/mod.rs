@@ -113,6 +113,23 @@ pub fn deepest<'a>(cx: &Cx<'_>, cands: &[&'a str]) -> Vec<&'a str> {
     }
 }
 
+/// The service to blame for a symptom seen on `svc`: `svc` itself when traces know it,
+/// but a name seen only in access logs (no spans: the edge, a Host header) is no owner,
+/// and the release closest to the onset is the better suspect.
+pub fn owner_of(cx: &Cx<'_>, svc: &str) -> String {
+    let traced = cx.view.downstreams.keys().any(|(c, d)| c == svc || d == svc);
+    if traced {
+        return svc.to_string();
+    }
+    cx.facts
+        .near
+        .iter()
+        .filter(|c| c.kind == apitriage_model::ChangeKind::Deploy)
+        .min_by_key(|c| ((cx.inc.onset - c.time).abs(), c.service.clone()))
+        .map(|c| c.service.clone())
+        .unwrap_or_else(|| svc.to_string())
+}
+
 /// Weight of evidence about `service`: full when the blame chain ends there (or could
 /// not be walked), reduced when the chain ends elsewhere.
 pub fn origin_weight(cx: &Cx<'_>, service: &str) -> f64 {
@@ -121,6 +138,16 @@ pub fn origin_weight(cx: &Cx<'_>, service: &str) -> f64 {
         Some(o) if o.name == service => 1.0,
         Some(o) if o.internal => 0.35,
         Some(_) => 0.3,
+    }
+}
+
+/// Weight of dependency evidence that does not name a traced downstream (timeouts in
+/// logs, gateway statuses): reduced when the traces were walked and the fault sits inside
+/// an internal service whose own calls are healthy.
+pub fn log_dependency_weight(cx: &Cx<'_>) -> f64 {
+    match &cx.facts.origin {
+        Some(o) if o.internal && o.load_driven_by.is_none() => 0.5,
+        _ => 1.0,
     }
 }
 

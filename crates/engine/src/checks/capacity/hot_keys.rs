@@ -54,7 +54,9 @@ impl Check for HotKeys {
         }
         for d in &cx.facts.downstreams {
             let (b, a) = d.calls_per_request;
-            if b > 0.0 && a / b >= 1.8 && a - b >= 0.3 {
+            // A herd is ours only when the store is not failing on its own and nothing
+            // further down failed first (a cache outage sends reads to the database).
+            if b > 0.0 && a / b >= 1.8 && a - b >= 0.3 && d.load_driven() && super::upstream_cause(cx).is_none() {
                 out.push(
                     found(
                         self.id(),

@@ -36,9 +36,16 @@ impl Check for NewExceptions {
         }
         let mut out = Vec::new();
         for (svc, st, before, n) in surging(cx) {
+            // Name-resolution failures that are new, inside the service where the traces
+            // end while its traced calls stay healthy, point at a wrong address in its
+            // configuration rather than at a provider.
+            let wrong_address = st.signal == Some(Signal::Dns)
+                && before == 0.0
+                && cx.facts.origin.as_ref().is_some_and(|o| o.internal && o.name == svc && o.load_driven_by.is_none());
             let bucket = match st.signal {
                 Some(Signal::NullDeref | Signal::RouteNotFound | Signal::Config | Signal::Permission) | None => "code_path",
                 Some(Signal::Validation | Signal::Deserialization) => "contract",
+                Some(Signal::Dns) if wrong_address => "code_path",
                 _ => continue,
             };
             let mut eps: Vec<(&String, &u32)> = st.endpoints.iter().collect();

@@ -41,6 +41,6 @@ impl Check for Permission {
             format!("401/403 on {ep} ({svc}): {} → {}", pct(rb), pct(ra)),
             vec![if after_change { format!("{svc} changed shortly before") } else { "no change of this service seen: also consider token refresh or clock skew".into() }],
         )
-        .blame(svc)])
+        .blame(super::super::owner_of(cx, &svc))])
     }
 }

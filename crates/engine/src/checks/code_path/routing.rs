@@ -59,6 +59,11 @@ impl Check for Routing {
         out.retain(|f| f.culprit_service.as_ref().is_some_and(|s| keep.contains(s)));
         out.sort_by(|a, b| b.finding.strength.total_cmp(&a.finding.strength).then(a.finding.summary.cmp(&b.finding.summary)));
         out.truncate(2);
+        for f in &mut out {
+            if let Some(s) = f.culprit_service.take() {
+                f.culprit_service = Some(super::super::owner_of(cx, &s));
+            }
+        }
         Outcome::Ran(out)
     }
 }

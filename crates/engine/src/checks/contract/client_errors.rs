@@ -43,20 +43,7 @@ impl Check for ClientErrors {
             .into_iter()
             .take(2)
             .map(|(jump, svc, ep, rb, ra, top, n)| {
-                // A name seen only in access logs (no spans) is the edge, not an owner: the
-                // release closest to the onset is the better suspect.
-                let traced = cx.view.downstreams.keys().any(|(c, d)| *c == svc || *d == svc);
-                let svc = if traced {
-                    svc
-                } else {
-                    cx.facts
-                        .near
-                        .iter()
-                        .filter(|c| c.kind == apitriage_model::ChangeKind::Deploy)
-                        .min_by_key(|c| ((cx.inc.onset - c.time).abs(), c.service.clone()))
-                        .map(|c| c.service.clone())
-                        .unwrap_or(svc)
-                };
+                let svc = super::super::owner_of(cx, &svc);
                 let concentrated = if n_endpoints <= 2 { 1.0 } else { 0.7 };
                 let deployed = cx.facts.change_of(&svc).is_some();
                 let strength = ((0.35 + jump) * concentrated + if deployed { 0.15 } else { 0.0 }).min(0.9);

@@ -39,7 +39,7 @@ impl Check for DnsTls {
                     out.push(found(
                         self.id(),
                         "dependency",
-                        0.45,
+                        0.45 * super::super::log_dependency_weight(cx),
                         format!("{} logged by {}: {:.1}/min → {:.1}/min", sig.describe(), svc, b, a),
                         vec![format!("{n} records in the incident window")],
                     ));

@@ -5,7 +5,6 @@
 //! ours and the check says where the chain ended instead.
 
 use super::super::{found, ms, pct, Check, Cx, Found, Outcome};
-use super::load_driven;
 use crate::facts::DownDelta;
 
 /// Step change of one downstream.
@@ -95,7 +94,7 @@ impl Check for DownstreamStep {
             .facts
             .downstreams
             .iter()
-            .filter(|d| d.strength >= 0.2 && !load_driven(d.calls_per_request) && !cx.facts.internal.contains(&d.downstream))
+            .filter(|d| d.strength >= 0.2 && !d.load_driven() && !cx.facts.internal.contains(&d.downstream))
             .take(2)
             .map(|d| describe(cx, d, d.strength * 0.8, None))
             .collect();

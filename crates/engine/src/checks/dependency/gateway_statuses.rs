@@ -26,7 +26,7 @@ impl Check for GatewayStatuses {
         Outcome::Ran(vec![found(
             self.id(),
             "dependency",
-            (0.2 + 0.3 * of_failures).min(0.5),
+            (0.2 + 0.3 * of_failures).min(0.5) * super::super::log_dependency_weight(cx),
             format!("502/504 share of {} {} → {}", cx.inc.endpoint.as_deref().unwrap_or("requests"), pct(b), pct(a)),
             vec![format!("{} of the server errors are 502/504", pct(of_failures.min(1.0)))],
         )])
