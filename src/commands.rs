@@ -1,6 +1,8 @@
 //! One function per verb.
 
-use crate::cli::{Cli, Command, Common, OutputFormat, PatternsArgs, SimulateArgs, SpecCommand, TriageArgs};
+use crate::cli::{
+    Cli, Command, Common, OutputFormat, PatternsArgs, SimulateArgs, SpecCommand, TriageArgs,
+};
 use crate::output::{emit, use_color};
 use crate::{config, Failure};
 use apitriage_engine::TriageOptions;
@@ -35,8 +37,11 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
 }
 
 fn parse_time(flag: &str, v: &str) -> Result<i64, Failure> {
-    apitriage_model::time::parse(v)
-        .ok_or_else(|| Failure::usage(format!("{flag} {v:?}: expected RFC 3339 (2025-11-26T14:02:10Z) or unix seconds / ms / ns")))
+    apitriage_model::time::parse(v).ok_or_else(|| {
+        Failure::usage(format!(
+            "{flag} {v:?}: expected RFC 3339 (2025-11-26T14:02:10Z) or unix seconds / ms / ns"
+        ))
+    })
 }
 
 fn triage(a: TriageArgs) -> Result<u8, Failure> {
@@ -47,7 +52,10 @@ fn triage(a: TriageArgs) -> Result<u8, Failure> {
     }
     for p in &inputs {
         if !p.exists() {
-            return Err(Failure::usage(format!("{}: no such file or directory", p.display())));
+            return Err(Failure::usage(format!(
+                "{}: no such file or directory",
+                p.display()
+            )));
         }
     }
     let summary = apitriage_ingest::read_paths(&inputs, &cfg.ingest, &|_| {})
@@ -61,7 +69,13 @@ fn triage(a: TriageArgs) -> Result<u8, Failure> {
         baseline: a
             .baseline
             .as_deref()
-            .map(|b| apitriage_model::time::parse_duration(b).ok_or_else(|| Failure::usage(format!("--baseline {b:?}: expected a duration such as 30m or 2h"))))
+            .map(|b| {
+                apitriage_model::time::parse_duration(b).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--baseline {b:?}: expected a duration such as 30m or 2h"
+                    ))
+                })
+            })
             .transpose()?,
         settings: cfg.triage,
     };
@@ -70,7 +84,12 @@ fn triage(a: TriageArgs) -> Result<u8, Failure> {
         eprintln!(
             "apitriage: skipped {} malformed records (first: {})",
             summary.input.skipped,
-            summary.input.problems.first().map(String::as_str).unwrap_or("-")
+            summary
+                .input
+                .problems
+                .first()
+                .map(String::as_str)
+                .unwrap_or("-")
         );
     }
     let text = render(&report, &a.common)?;
@@ -82,15 +101,27 @@ fn render(report: &apitriage_model::Report, c: &Common) -> Result<String, Failur
     Ok(match c.format {
         OutputFormat::Json => apitriage_report::json(report),
         OutputFormat::Markdown => apitriage_report::markdown(report),
-        OutputFormat::Text => apitriage_report::text(report, apitriage_report::TextStyle { color: use_color(c.output.is_some()) }),
-        OutputFormat::Html => return Err(Failure::usage("--format html is not available in this version; use text, json or markdown")),
+        OutputFormat::Text => apitriage_report::text(
+            report,
+            apitriage_report::TextStyle {
+                color: use_color(c.output.is_some()),
+            },
+        ),
+        OutputFormat::Html => {
+            return Err(Failure::usage(
+                "--format html is not available in this version; use text, json or markdown",
+            ))
+        }
     })
 }
 
 fn parse_seeds(s: &str) -> Result<std::ops::Range<u64>, Failure> {
     let bad = || Failure::usage(format!("--seeds {s:?}: expected A..B, e.g. 1..6"));
     let (a, b) = s.split_once("..").ok_or_else(bad)?;
-    let (a, b): (u64, u64) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+    let (a, b): (u64, u64) = (
+        a.trim().parse().map_err(|_| bad())?,
+        b.trim().parse().map_err(|_| bad())?,
+    );
     if b <= a {
         return Err(bad());
     }
@@ -115,15 +146,27 @@ fn simulate(a: SimulateArgs) -> Result<u8, Failure> {
             "no-spec" => partial.no_spec = true,
             "logs-without-trace-ids" => partial.logs_without_trace_ids = true,
             "no-har" => partial.no_har = true,
-            other => return Err(Failure::usage(format!("--partial {other:?}: unknown switch"))),
+            other => {
+                return Err(Failure::usage(format!(
+                    "--partial {other:?}: unknown switch"
+                )))
+            }
         }
     }
-    let opts = apitriage_sim::SimOptions { scale: a.scale, partial };
+    let opts = apitriage_sim::SimOptions {
+        scale: a.scale,
+        partial,
+    };
     if let Some(dir) = &a.suite {
         let seeds = parse_seeds(&a.seeds)?;
-        let made = apitriage_sim::write_suite(dir, seeds, &opts).map_err(|e| Failure::other(e.to_string()))?;
+        let made = apitriage_sim::write_suite(dir, seeds, &opts)
+            .map_err(|e| Failure::other(e.to_string()))?;
         if !a.quiet {
-            eprintln!("wrote {} bundles and labels.jsonl into {}", made.len(), dir.display());
+            eprintln!(
+                "wrote {} bundles and labels.jsonl into {}",
+                made.len(),
+                dir.display()
+            );
         }
         return Ok(0);
     }
@@ -133,12 +176,24 @@ fn simulate(a: SimulateArgs) -> Result<u8, Failure> {
     let Some(out) = a.output.as_deref() else {
         return Err(Failure::usage("-o DIR is required"));
     };
-    if !apitriage_sim::scenarios().iter().any(|s| s.name == scenario) {
-        return Err(Failure::usage(format!("unknown scenario {scenario:?}; see `apitriage simulate --list`")));
+    if !apitriage_sim::scenarios()
+        .iter()
+        .any(|s| s.name == scenario)
+    {
+        return Err(Failure::usage(format!(
+            "unknown scenario {scenario:?}; see `apitriage simulate --list`"
+        )));
     }
-    let truth = apitriage_sim::generate(scenario, a.seed, &opts, out).map_err(|e| Failure::other(e.to_string()))?;
+    let truth = apitriage_sim::generate(scenario, a.seed, &opts, out)
+        .map_err(|e| Failure::other(e.to_string()))?;
     if !a.quiet {
-        eprintln!("wrote {} ({} incident, onset {}) into {}", truth.scenario, truth.bucket, truth.onset, out.display());
+        eprintln!(
+            "wrote {} ({} incident, onset {}) into {}",
+            truth.scenario,
+            truth.bucket,
+            truth.onset,
+            out.display()
+        );
     }
     Ok(0)
 }
@@ -160,7 +215,10 @@ fn message_of(line: &str) -> std::borrow::Cow<'_, str> {
 
 fn patterns(a: PatternsArgs) -> Result<u8, Failure> {
     use apitriage_ingest::input::{Input, Line};
-    let config = apitriage_patterns::MinerConfig { similarity: a.similarity, ..Default::default() };
+    let config = apitriage_patterns::MinerConfig {
+        similarity: a.similarity,
+        ..Default::default()
+    };
     let mut miner = apitriage_patterns::Miner::new(config);
     // Per file, the cluster of every line; ids are final only after the last line.
     let mut assigned: Vec<(String, Vec<usize>)> = Vec::new();
@@ -175,7 +233,9 @@ fn patterns(a: PatternsArgs) -> Result<u8, Failure> {
                 Ok(Line::TooLong { number, .. }) => {
                     skipped += 1;
                     if !a.common.quiet {
-                        eprintln!("apitriage: {name}:{number}: line too long, given its own pattern");
+                        eprintln!(
+                            "apitriage: {name}:{number}: line too long, given its own pattern"
+                        );
                     }
                     ids.push(usize::MAX);
                 }
@@ -198,8 +258,13 @@ fn patterns(a: PatternsArgs) -> Result<u8, Failure> {
             let mut o = String::new();
             for (name, ids) in &assigned {
                 for (i, c) in ids.iter().enumerate() {
-                    let (id, template) = if *c == usize::MAX { ("none".to_string(), String::new()) } else { (miner.id(*c), miner.template(*c)) };
-                    let mut v = serde_json::json!({"line": i + 1, "pattern": id, "template": template});
+                    let (id, template) = if *c == usize::MAX {
+                        ("none".to_string(), String::new())
+                    } else {
+                        (miner.id(*c), miner.template(*c))
+                    };
+                    let mut v =
+                        serde_json::json!({"line": i + 1, "pattern": id, "template": template});
                     if multi {
                         v["file"] = serde_json::Value::String(name.clone());
                     }
@@ -217,17 +282,42 @@ fn patterns(a: PatternsArgs) -> Result<u8, Failure> {
             if a.common.format == OutputFormat::Markdown {
                 o.push_str("| count | share | pattern | template |\n|---|---|---|---|\n");
                 for r in &rows {
-                    o.push_str(&format!("| {} | {:.1}% | {} | `{}` |\n", r.count, 100.0 * r.count as f64 / total.max(1) as f64, r.id, r.template.replace('|', "\\|").replace('`', "'")));
+                    o.push_str(&format!(
+                        "| {} | {:.1}% | {} | `{}` |\n",
+                        r.count,
+                        100.0 * r.count as f64 / total.max(1) as f64,
+                        r.id,
+                        r.template.replace('|', "\\|").replace('`', "'")
+                    ));
                 }
             } else {
                 for r in &rows {
-                    o.push_str(&format!("{:>9} {:>6.1}%  {}  {}\n", r.count, 100.0 * r.count as f64 / total.max(1) as f64, r.id, r.template));
+                    o.push_str(&format!(
+                        "{:>9} {:>6.1}%  {}  {}\n",
+                        r.count,
+                        100.0 * r.count as f64 / total.max(1) as f64,
+                        r.id,
+                        r.template
+                    ));
                 }
-                o.push_str(&format!("{} templates from {} lines{}\n", rows.len(), total, if skipped > 0 { format!(", {skipped} over-long lines") } else { String::new() }));
+                o.push_str(&format!(
+                    "{} templates from {} lines{}\n",
+                    rows.len(),
+                    total,
+                    if skipped > 0 {
+                        format!(", {skipped} over-long lines")
+                    } else {
+                        String::new()
+                    }
+                ));
             }
             o
         }
-        OutputFormat::Html => return Err(Failure::usage("patterns supports --format text, json or markdown")),
+        OutputFormat::Html => {
+            return Err(Failure::usage(
+                "patterns supports --format text, json or markdown",
+            ))
+        }
     };
     emit(a.common.output.as_deref(), &out)?;
     Ok(0)
@@ -239,30 +329,59 @@ fn spec(s: SpecCommand) -> Result<u8, Failure> {
             OutputFormat::Text => apitriage_spec::Format::Text,
             OutputFormat::Json => apitriage_spec::Format::Json,
             OutputFormat::Markdown => apitriage_spec::Format::Markdown,
-            OutputFormat::Html => return Err(Failure::usage("spec verbs support --format text, json or markdown")),
+            OutputFormat::Html => {
+                return Err(Failure::usage(
+                    "spec verbs support --format text, json or markdown",
+                ))
+            }
         })
     };
     match s {
-        SpecCommand::Diff { old, new, fail_on, common } => {
+        SpecCommand::Diff {
+            old,
+            new,
+            fail_on,
+            common,
+        } => {
             let o = apitriage_spec::Spec::load(&old).map_err(|e| Failure::usage(e.to_string()))?;
             let n = apitriage_spec::Spec::load(&new).map_err(|e| Failure::usage(e.to_string()))?;
             let r = apitriage_spec::diff(&o, &n);
-            emit(common.output.as_deref(), &apitriage_spec::render_diff(&r, fmt(&common)?))?;
+            emit(
+                common.output.as_deref(),
+                &apitriage_spec::render_diff(&r, fmt(&common)?),
+            )?;
             let breaking = r.count(apitriage_spec::Severity::Breaking) > 0;
             Ok(if fail_on.is_some() && breaking { 1 } else { 0 })
         }
-        SpecCommand::Check { spec, traffic, fail_on, common } => {
-            let sp = apitriage_spec::Spec::load(&spec).map_err(|e| Failure::usage(e.to_string()))?;
+        SpecCommand::Check {
+            spec,
+            traffic,
+            fail_on,
+            common,
+        } => {
+            let sp =
+                apitriage_spec::Spec::load(&spec).map_err(|e| Failure::usage(e.to_string()))?;
             let cfg = config::load(common.config.as_deref())?;
             for p in &traffic {
                 if !p.exists() {
-                    return Err(Failure::usage(format!("{}: no such file or directory", p.display())));
+                    return Err(Failure::usage(format!(
+                        "{}: no such file or directory",
+                        p.display()
+                    )));
                 }
             }
-            let summary = apitriage_ingest::read_paths(&traffic, &cfg.ingest, &|_| {}).map_err(|e| Failure::usage(e.to_string()))?;
+            let summary = apitriage_ingest::read_paths(&traffic, &cfg.ingest, &|_| {})
+                .map_err(|e| Failure::usage(e.to_string()))?;
             let r = apitriage_spec::check(&sp, &summary.exchanges);
-            emit(common.output.as_deref(), &apitriage_spec::render_check(&r, fmt(&common)?))?;
-            Ok(if fail_on.is_some() && !r.violations.is_empty() { 1 } else { 0 })
+            emit(
+                common.output.as_deref(),
+                &apitriage_spec::render_check(&r, fmt(&common)?),
+            )?;
+            Ok(if fail_on.is_some() && !r.violations.is_empty() {
+                1
+            } else {
+                0
+            })
         }
     }
 }

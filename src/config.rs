@@ -18,7 +18,10 @@ pub struct Config {
 
 /// Loads the config, or the defaults when no file is given.
 pub fn load(path: Option<&Path>) -> Result<Config, Failure> {
-    let Some(p) = path else { return Ok(Config::default()) };
-    let text = std::fs::read_to_string(p).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))?;
+    let Some(p) = path else {
+        return Ok(Config::default());
+    };
+    let text =
+        std::fs::read_to_string(p).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))?;
     toml::from_str(&text).map_err(|e| Failure::usage(format!("{}: {e}", p.display())))
 }

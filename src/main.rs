@@ -22,11 +22,17 @@ pub struct Failure {
 impl Failure {
     /// A usage error or unreadable input (exit 2).
     pub fn usage(message: impl Into<String>) -> Failure {
-        Failure { code: 2, message: message.into() }
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
     }
     /// Any other failure (exit 1).
     pub fn other(message: impl Into<String>) -> Failure {
-        Failure { code: 1, message: message.into() }
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
     }
 }
 

@@ -8,7 +8,9 @@ use std::path::Path;
 /// Writes `text` to `path` or standard output.
 pub fn emit(path: Option<&Path>, text: &str) -> Result<(), Failure> {
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| Failure::other(format!("{}: {e}", p.display()))),
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| Failure::other(format!("{}: {e}", p.display())))
+        }
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -23,5 +25,7 @@ pub fn emit(path: Option<&Path>, text: &str) -> Result<(), Failure> {
 /// True when colour should be used on standard output.
 pub fn use_color(to_file: bool) -> bool {
     use std::io::IsTerminal;
-    !to_file && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+    !to_file
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
 }

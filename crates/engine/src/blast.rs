@@ -11,8 +11,13 @@ pub fn contrast(cx: &Cx<'_>) -> Vec<Dimension> {
     let use_client = cx.inc.measure == "client_errors";
     let use_slow = cx.inc.measure == "latency";
     let mut rows = Vec::new();
-    let mut names: Vec<(String, &apitriage_model::capped::Capped<_, _>)> =
-        cx.view.s.dims.iter().map(|(k, v)| (cx.view.s.s(*k).to_string(), v)).collect();
+    let mut names: Vec<(String, &apitriage_model::capped::Capped<_, _>)> = cx
+        .view
+        .s
+        .dims
+        .iter()
+        .map(|(k, v)| (cx.view.s.s(*k).to_string(), v))
+        .collect();
     names.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, table) in names {
         let mut fail_total = 0u64;
@@ -22,7 +27,13 @@ pub fn contrast(cx: &Cx<'_>) -> Vec<Dimension> {
             let mut f = 0u64;
             let mut b = 0u64;
             for (_, c) in series.0.range(ic.0..ic.1) {
-                f += if use_client { c.client_errors } else if use_slow { c.slow } else { c.server_errors } as u64;
+                f += if use_client {
+                    c.client_errors
+                } else if use_slow {
+                    c.slow
+                } else {
+                    c.server_errors
+                } as u64;
             }
             for (_, c) in series.0.range(bc.0..bc.1) {
                 b += c.total as u64;
@@ -32,7 +43,13 @@ pub fn contrast(cx: &Cx<'_>) -> Vec<Dimension> {
             vals.push((cx.view.s.s(*v).to_string(), f, b));
         }
         for (_, c) in table.overflow.0.range(ic.0..ic.1) {
-            fail_total += if use_client { c.client_errors } else if use_slow { c.slow } else { c.server_errors } as u64;
+            fail_total += if use_client {
+                c.client_errors
+            } else if use_slow {
+                c.slow
+            } else {
+                c.server_errors
+            } as u64;
         }
         for (_, c) in table.overflow.0.range(bc.0..bc.1) {
             base_total += c.total as u64;
@@ -65,9 +82,16 @@ pub fn contrast(cx: &Cx<'_>) -> Vec<Dimension> {
 /// The scope the contrast adds up to.
 pub fn scope(rows: &[Dimension], cx: &Cx<'_>) -> &'static str {
     let strong = |names: &[&str]| {
-        rows.iter().any(|d| names.contains(&d.name.as_str()) && d.share_of_failures >= 0.8 && d.share_of_baseline <= 0.6)
+        rows.iter().any(|d| {
+            names.contains(&d.name.as_str())
+                && d.share_of_failures >= 0.8
+                && d.share_of_baseline <= 0.6
+        })
     };
-    if rows.iter().any(|d| d.name == "user" && d.share_of_failures >= 0.8) {
+    if rows
+        .iter()
+        .any(|d| d.name == "user" && d.share_of_failures >= 0.8)
+    {
         return "single_user";
     }
     if strong(&["cohort", "role", "tenant"]) {
@@ -79,12 +103,21 @@ pub fn scope(rows: &[Dimension], cx: &Cx<'_>) -> &'static str {
     if strong(&["client_version", "client_app"]) {
         return "client_version";
     }
-    let eps: f64 = rows.iter().filter(|d| d.name == "endpoint").map(|d| d.share_of_failures).take(2).sum();
+    let eps: f64 = rows
+        .iter()
+        .filter(|d| d.name == "endpoint")
+        .map(|d| d.share_of_failures)
+        .take(2)
+        .sum();
     let total_eps = cx.view.endpoints.len();
     if eps >= 0.8 && total_eps > 2 {
         return "endpoint";
     }
-    if rows.iter().any(|d| d.name == "service" && d.share_of_failures >= 0.9) && cx.view.services().len() > 1 {
+    if rows
+        .iter()
+        .any(|d| d.name == "service" && d.share_of_failures >= 0.9)
+        && cx.view.services().len() > 1
+    {
         return "service";
     }
     "global"

@@ -92,10 +92,11 @@ pub fn inferred_deploys(view: &View<'_>) -> Vec<Change> {
     let s = view.s;
     let mut per_service: BTreeMap<String, Vec<(Nanos, String, u64)>> = BTreeMap::new();
     for ((svc, ver), seen) in &s.versions {
-        per_service
-            .entry(s.s(*svc).to_string())
-            .or_default()
-            .push((seen.first, s.s(*ver).to_string(), seen.count));
+        per_service.entry(s.s(*svc).to_string()).or_default().push((
+            seen.first,
+            s.s(*ver).to_string(),
+            seen.count,
+        ));
     }
     let start = s.min_time.unwrap_or(0);
     let mut out = Vec::new();
@@ -127,7 +128,9 @@ impl Facts {
         for c in inferred_deploys(view) {
             // An explicit deploy of the same service within 10 minutes wins.
             let dup = changes.iter().any(|e| {
-                e.service == c.service && e.kind == ChangeKind::Deploy && (e.time - c.time).abs() < 600 * SECOND
+                e.service == c.service
+                    && e.kind == ChangeKind::Deploy
+                    && (e.time - c.time).abs() < 600 * SECOND
             });
             if !dup {
                 changes.push(c);
@@ -150,8 +153,14 @@ impl Facts {
             }
         }
         let focus = match (&inc.service, &inc.endpoint) {
-            (Some(s), Some(e)) => Delta { before: view.endpoint(s, e, bw), after: view.endpoint(s, e, iw) },
-            _ => Delta { before: view.requests(bw, |_, _| true), after: view.requests(iw, |_, _| true) },
+            (Some(s), Some(e)) => Delta {
+                before: view.endpoint(s, e, bw),
+                after: view.endpoint(s, e, iw),
+            },
+            _ => Delta {
+                before: view.requests(bw, |_, _| true),
+                after: view.requests(iw, |_, _| true),
+            },
         };
         let mut downstreams = Vec::new();
         for (caller, ds) in view.downstreams.keys() {
@@ -161,12 +170,23 @@ impl Facts {
                 continue;
             }
             let caller_reqs = services.get(caller);
-            let cpr = |calls: u64, reqs: u64| if reqs == 0 { 0.0 } else { calls as f64 / reqs as f64 };
+            let cpr = |calls: u64, reqs: u64| {
+                if reqs == 0 {
+                    0.0
+                } else {
+                    calls as f64 / reqs as f64
+                }
+            };
             // First attempts only: retries multiply calls when a downstream fails, which
             // is a consequence, not load.
             let first = |s: &DownStats| s.calls.saturating_sub(s.resent);
             let calls_per_request = caller_reqs
-                .map(|d: &Delta<ReqStats>| (cpr(first(&before), d.before.total), cpr(first(&after), d.after.total)))
+                .map(|d: &Delta<ReqStats>| {
+                    (
+                        cpr(first(&before), d.before.total),
+                        cpr(first(&after), d.after.total),
+                    )
+                })
                 .unwrap_or((0.0, 0.0));
             let err_jump = after.error_rate() - before.error_rate();
             let lat_ratio = match (before.latency.quantile(0.95), after.latency.quantile(0.95)) {
@@ -180,7 +200,8 @@ impl Facts {
                 (Some(a), Some(b)) => b - a,
                 _ => 0.0,
             };
-            let lat_s = ((lat_ratio - 1.5) / 3.0).clamp(0.0, 1.0) * (lat_rise_ms / 500.0).clamp(0.0, 1.0);
+            let lat_s =
+                ((lat_ratio - 1.5) / 3.0).clamp(0.0, 1.0) * (lat_rise_ms / 500.0).clamp(0.0, 1.0);
             let strength = err_s.max(lat_s);
             downstreams.push(DownDelta {
                 caller: caller.clone(),
@@ -190,7 +211,11 @@ impl Facts {
                 strength,
             });
         }
-        downstreams.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.downstream.cmp(&b.downstream)));
+        downstreams.sort_by(|a, b| {
+            b.strength
+                .total_cmp(&a.strength)
+                .then(a.downstream.cmp(&b.downstream))
+        });
         let served: std::collections::BTreeSet<&String> = services.keys().collect();
         let mut internal: Vec<String> = view
             .downstream_names()
@@ -203,9 +228,22 @@ impl Facts {
         let traffic_ratio = {
             let b = per_second(all_before, bw.seconds());
             let a = per_second(all_after, iw.seconds());
-            if b > 0.0 { a / b } else { 1.0 }
+            if b > 0.0 {
+                a / b
+            } else {
+                1.0
+            }
         };
-        let mut facts = Facts { origin: None, changes, near, services, focus, downstreams, internal, traffic_ratio };
+        let mut facts = Facts {
+            origin: None,
+            changes,
+            near,
+            services,
+            focus,
+            downstreams,
+            internal,
+            traffic_ratio,
+        };
         facts.origin = facts.walk(inc);
         facts
     }
@@ -226,7 +264,8 @@ impl Facts {
         if self.downstreams.is_empty() {
             return None;
         }
-        let callers: std::collections::BTreeSet<&str> = self.downstreams.iter().map(|d| d.caller.as_str()).collect();
+        let callers: std::collections::BTreeSet<&str> =
+            self.downstreams.iter().map(|d| d.caller.as_str()).collect();
         let mut start = inc.service.clone().filter(|s| callers.contains(s.as_str()));
         if start.is_none() {
             // The focus is seen only at the edge (access logs): start from the top-most
@@ -252,62 +291,116 @@ impl Facts {
         let mut cur = start?;
         let mut hops = vec![cur.clone()];
         for _ in 0..8 {
-            let (s_err, s_lat) = self.services.get(&cur).map(Self::excess).unwrap_or((0.0, 0.0));
+            let (s_err, s_lat) = self
+                .services
+                .get(&cur)
+                .map(Self::excess)
+                .unwrap_or((0.0, 0.0));
             let mut best: Option<(f64, &DownDelta)> = None;
             for d in self.downstreams.iter().filter(|d| d.caller == cur) {
-                let d_err = d.d.after.errors as f64 - d.d.before.error_rate() * d.d.after.calls as f64;
-                let d_lat = match (d.d.before.latency.quantile(0.95), d.d.after.latency.quantile(0.95)) {
+                let d_err =
+                    d.d.after.errors as f64 - d.d.before.error_rate() * d.d.after.calls as f64;
+                let d_lat = match (
+                    d.d.before.latency.quantile(0.95),
+                    d.d.after.latency.quantile(0.95),
+                ) {
                     (Some(a), Some(b)) => b - a,
                     _ => 0.0,
                 };
-                let by_err = if s_err >= 5.0 && d_err >= 0.3 * s_err { d_err / s_err } else { 0.0 };
-                let by_lat = if s_lat >= 50.0 && d_lat >= 0.3 * s_lat { d_lat / s_lat } else { 0.0 };
+                let by_err = if s_err >= 5.0 && d_err >= 0.3 * s_err {
+                    d_err / s_err
+                } else {
+                    0.0
+                };
+                let by_lat = if s_lat >= 50.0 && d_lat >= 0.3 * s_lat {
+                    d_lat / s_lat
+                } else {
+                    0.0
+                };
                 // Errors the caller did not report (spans without status) still count.
-                let by_err = if s_err < 5.0 && d_err >= 10.0 && d.d.after.error_rate() >= 0.05 { 1.0 } else { by_err };
+                let by_err = if s_err < 5.0 && d_err >= 10.0 && d.d.after.error_rate() >= 0.05 {
+                    1.0
+                } else {
+                    by_err
+                };
                 // A downstream whose calls multiplied is more likely a consequence (a cache
                 // failing over to the database): prefer one that changed on its own.
                 let load = d.load_driven();
                 let score = by_err.min(3.0) + by_lat.min(3.0) + if load { 0.0 } else { 10.0 };
-                if score > 10.0 * (!load as u8 as f64) && best.as_ref().is_none_or(|b| score > b.0) {
+                if score > 10.0 * (!load as u8 as f64) && best.as_ref().is_none_or(|b| score > b.0)
+                {
                     best = Some((score, d));
                 }
             }
             let Some((_, d)) = best else {
-                return Some(Origin { name: cur.clone(), internal: true, hops, load_driven_by: None });
+                return Some(Origin {
+                    name: cur.clone(),
+                    internal: true,
+                    hops,
+                    load_driven_by: None,
+                });
             };
             if d.load_driven() {
                 // More load sent down: an internal service receiving it is the one that
                 // saturates; a store receiving it was overrun by the caller.
                 if self.services.contains_key(&d.downstream) && !hops.contains(&d.downstream) {
                     hops.push(d.downstream.clone());
-                    return Some(Origin { name: d.downstream.clone(), internal: true, hops, load_driven_by: Some(cur.clone()) });
+                    return Some(Origin {
+                        name: d.downstream.clone(),
+                        internal: true,
+                        hops,
+                        load_driven_by: Some(cur.clone()),
+                    });
                 }
-                return Some(Origin { name: cur.clone(), internal: true, hops, load_driven_by: Some(d.downstream.clone()) });
+                return Some(Origin {
+                    name: cur.clone(),
+                    internal: true,
+                    hops,
+                    load_driven_by: Some(d.downstream.clone()),
+                });
             }
             if self.services.contains_key(&d.downstream) && !hops.contains(&d.downstream) {
                 cur = d.downstream.clone();
                 hops.push(cur.clone());
                 continue;
             }
-            return Some(Origin { name: d.downstream.clone(), internal: false, hops, load_driven_by: None });
+            return Some(Origin {
+                name: d.downstream.clone(),
+                internal: false,
+                hops,
+                load_driven_by: None,
+            });
         }
-        Some(Origin { name: cur, internal: true, hops, load_driven_by: None })
+        Some(Origin {
+            name: cur,
+            internal: true,
+            hops,
+            load_driven_by: None,
+        })
     }
 
     /// The internal service where the blame chain ends, if it ends inside the system.
     pub fn origin_service(&self) -> Option<&str> {
-        self.origin.as_ref().filter(|o| o.internal).map(|o| o.name.as_str())
+        self.origin
+            .as_ref()
+            .filter(|o| o.internal)
+            .map(|o| o.name.as_str())
     }
 
     /// The external downstream where the blame chain ends, if it ends outside.
     pub fn origin_dependency(&self) -> Option<&str> {
-        self.origin.as_ref().filter(|o| !o.internal).map(|o| o.name.as_str())
+        self.origin
+            .as_ref()
+            .filter(|o| !o.internal)
+            .map(|o| o.name.as_str())
     }
 
     /// The service to blame for a problem inside the system: the chain's end, else the
     /// focus service.
     pub fn blame_target(&self, inc: &Incident) -> Option<String> {
-        self.origin_service().map(str::to_string).or_else(|| inc.service.clone())
+        self.origin_service()
+            .map(str::to_string)
+            .or_else(|| inc.service.clone())
     }
 
     /// The latest change of `service` before the onset within the lookback, if any.

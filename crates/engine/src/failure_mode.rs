@@ -15,8 +15,12 @@ pub fn modes(cx: &Cx<'_>, findings: &[Found]) -> Vec<String> {
     }
     let shape = findings.iter().any(|x| {
         x.finding.strength >= 0.3
-            && matches!(x.finding.check.as_str(), "contract.response_shape" | "contract.spec_mismatch")
-            || x.finding.check == "contract.validation_errors" && x.finding.summary.contains("parse")
+            && matches!(
+                x.finding.check.as_str(),
+                "contract.response_shape" | "contract.spec_mismatch"
+            )
+            || x.finding.check == "contract.validation_errors"
+                && x.finding.summary.contains("parse")
     });
     if shape {
         out.push("shape".to_string());

@@ -190,7 +190,13 @@ pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f
 
 /// The best shift of a count series (errors logged per bucket) within `[lo, hi)`: a
 /// Poisson z-score of the mean after t against the mean before it.
-pub fn best_count_shift(counts: &[f64], b0: i64, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f64) {
+pub fn best_count_shift(
+    counts: &[f64],
+    b0: i64,
+    lo: i64,
+    hi: i64,
+    baseline_buckets: i64,
+) -> (i64, f64) {
     let n = counts.len() as i64;
     let p = prefix(counts);
     let lo_i = (lo - b0).max(6);
@@ -232,7 +238,10 @@ pub fn best_count_shift(counts: &[f64], b0: i64, lo: i64, hi: i64, baseline_buck
 pub fn find(view: &View<'_>) -> Incident {
     let range = view.range;
     let opts = view.opts;
-    let baseline_buckets = opts.baseline.map(|b| (b / BUCKET).max(6)).unwrap_or(24 * 360);
+    let baseline_buckets = opts
+        .baseline
+        .map(|b| (b / BUCKET).max(6))
+        .unwrap_or(24 * 360);
     let (lo, hi) = match opts.at {
         Some(at) => {
             let b = at.div_euclid(BUCKET);
@@ -242,7 +251,11 @@ pub fn find(view: &View<'_>) -> Incident {
     };
     let mut focus_filter = opts.endpoint.as_deref();
     if let Some(f) = focus_filter {
-        if !view.endpoints.keys().any(|(_, e)| e.eq_ignore_ascii_case(f)) {
+        if !view
+            .endpoints
+            .keys()
+            .any(|(_, e)| e.eq_ignore_ascii_case(f))
+        {
             // An endpoint nobody served: look everywhere rather than nowhere.
             focus_filter = None;
         }
@@ -275,7 +288,8 @@ pub fn find(view: &View<'_>) -> Incident {
         for (b, c) in cells {
             let i = (b - range.start) as usize;
             if i < n {
-                counts[i] += (c.by_severity[4] + c.by_severity[5]) as f64 + c.signals.iter().map(|x| *x as f64).sum::<f64>();
+                counts[i] += (c.by_severity[4] + c.by_severity[5]) as f64
+                    + c.signals.iter().map(|x| *x as f64).sum::<f64>();
             }
         }
         let (b, score) = best_count_shift(&counts, range.start, lo, hi, baseline_buckets);
@@ -284,25 +298,41 @@ pub fn find(view: &View<'_>) -> Incident {
         }
     }
     let request_rank = best.as_ref().map(|b| b.3).unwrap_or(0.0);
-    let logs_win = log_best
-        .as_ref()
-        .is_some_and(|(_, _, s)| *s >= SIGNIFICANT * 2.0 && request_rank < SIGNIFICANT * 3.0 && *s > 2.0 * request_rank);
+    let logs_win = log_best.as_ref().is_some_and(|(_, _, s)| {
+        *s >= SIGNIFICANT * 2.0 && request_rank < SIGNIFICANT * 3.0 && *s > 2.0 * request_rank
+    });
     let (service, endpoint, onset_b, score, measure) = match (best, logs_win) {
         (_, true) => {
             let (svc, b, sc) = log_best.unwrap_or_default();
             (Some(svc), focus_filter.map(str::to_string), b, sc, "logs")
         }
         (Some((s, e, b, sc, m, _)), false) => (Some(s), Some(e), b, sc, m),
-        (None, false) => (None, None, range.start + (range.end - range.start) / 2, 0.0, "none"),
+        (None, false) => (
+            None,
+            None,
+            range.start + (range.end - range.start) / 2,
+            0.0,
+            "none",
+        ),
     };
     let significant = score >= SIGNIFICANT;
     let (onset_b, source) = match (opts.at, significant) {
-        (_, true) => (onset_b, if opts.at.is_some() { "at" } else { "change_point" }),
+        (_, true) => (
+            onset_b,
+            if opts.at.is_some() {
+                "at"
+            } else {
+                "change_point"
+            },
+        ),
         (Some(at), false) => (at.div_euclid(BUCKET), "at"),
         (None, false) => (onset_b, "none"),
     };
     let win_len = (view.opts.settings.incident_window_s as i64 * 1_000_000_000 / BUCKET).max(6);
-    let window = Window { start: onset_b, end: (onset_b + win_len).min(range.end.max(onset_b + 1)) };
+    let window = Window {
+        start: onset_b,
+        end: (onset_b + win_len).min(range.end.max(onset_b + 1)),
+    };
     let baseline = Window {
         start: (onset_b - baseline_buckets).max(range.start),
         end: onset_b,

@@ -37,24 +37,39 @@ pub fn triage(summary: &Summary, opts: &TriageOptions) -> Report {
     let view = view::View::new(summary, &opts);
     let inc = incident::find(&view);
     let facts = facts::Facts::new(&view, &inc);
-    let cx = Cx { view: &view, inc: &inc, facts: &facts };
+    let cx = Cx {
+        view: &view,
+        inc: &inc,
+        facts: &facts,
+    };
     let mut found = Vec::new();
     let mut not_run = Vec::new();
     for check in checks::all() {
         match check.run(&cx) {
             Outcome::Ran(f) => found.extend(f),
-            Outcome::NotRun(needs) => not_run.push(NotRun { check: check.id().to_string(), needs: needs.to_string() }),
+            Outcome::NotRun(needs) => not_run.push(NotRun {
+                check: check.id().to_string(),
+                needs: needs.to_string(),
+            }),
         }
     }
-    found.sort_by(|a, b| b.finding.strength.total_cmp(&a.finding.strength).then(a.finding.check.cmp(&b.finding.check)));
+    found.sort_by(|a, b| {
+        b.finding
+            .strength
+            .total_cmp(&a.finding.strength)
+            .then(a.finding.check.cmp(&b.finding.check))
+    });
     let mut verdict = verdict::decide(&found, &inc);
     if verdict.bucket == "dependency" && verdict.culprit.dependency.is_none() {
         // Evidence from logs alone names no downstream: the traces' chain end, or the
         // downstream that changed most, is the better answer than the caller.
-        let dep = facts
-            .origin_dependency()
-            .map(str::to_string)
-            .or_else(|| facts.downstreams.iter().find(|d| !facts.internal.contains(&d.downstream)).map(|d| d.downstream.clone()));
+        let dep = facts.origin_dependency().map(str::to_string).or_else(|| {
+            facts
+                .downstreams
+                .iter()
+                .find(|d| !facts.internal.contains(&d.downstream))
+                .map(|d| d.downstream.clone())
+        });
         if let Some(d) = dep {
             verdict.culprit.service = Some(d.clone());
             verdict.culprit.dependency = Some(d);
@@ -63,8 +78,15 @@ pub fn triage(summary: &Summary, opts: &TriageOptions) -> Report {
     let failure_mode = failure_mode::modes(&cx, &found);
     let dims = blast::contrast(&cx);
     let scope = blast::scope(&dims, &cx);
-    let after_deploy = facts.near.iter().any(|c| c.kind == apitriage_model::ChangeKind::Deploy && c.time <= inc.onset);
-    let first_signal = if inc.source == "none" { None } else { first_signal::find(&cx) };
+    let after_deploy = facts
+        .near
+        .iter()
+        .any(|c| c.kind == apitriage_model::ChangeKind::Deploy && c.time <= inc.onset);
+    let first_signal = if inc.source == "none" {
+        None
+    } else {
+        first_signal::find(&cx)
+    };
     let release = opts.release.clone().or_else(|| {
         verdict
             .culprit
@@ -98,7 +120,11 @@ pub fn triage(summary: &Summary, opts: &TriageOptions) -> Report {
         verdict,
         failure_mode,
         onset: (inc.source != "none").then(|| format(inc.onset)),
-        blast_radius: BlastRadius { scope: scope.to_string(), after_deploy, dimensions: dims.into_iter().take(10).collect() },
+        blast_radius: BlastRadius {
+            scope: scope.to_string(),
+            after_deploy,
+            dimensions: dims.into_iter().take(10).collect(),
+        },
         first_signal,
         findings: found.into_iter().map(|f| f.finding).collect(),
         next_check: advice.next_check,
@@ -128,8 +154,7 @@ fn focus_from_example(s: &Summary, opts: &TriageOptions) -> Option<String> {
     let ex = s
         .exchanges
         .iter()
-        .filter(|x| x.failed() || opts.at.is_some_and(|a| (x.time - a).abs() < 5_000_000_000))
-        .last()?;
+        .rfind(|x| x.failed() || opts.at.is_some_and(|a| (x.time - a).abs() < 5_000_000_000))?;
     let want_path = apitriage_model::path::normalize(&ex.path);
     let want = apitriage_model::path::endpoint(&ex.method, &want_path);
     let mut volume: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
@@ -143,28 +168,49 @@ fn focus_from_example(s: &Summary, opts: &TriageOptions) -> Option<String> {
         .filter(|(k, n)| {
             *n >= 30
                 && (*k == want
-                    || k.split_once(' ').is_some_and(|(m, route)| m == ex.method && route_matches(route, &ex.path)))
+                    || k.split_once(' ')
+                        .is_some_and(|(m, route)| m == ex.method && route_matches(route, &ex.path)))
         })
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
         .map(|(k, _)| k)
 }
 
 fn route_matches(route: &str, path: &str) -> bool {
-    let p: Vec<&str> = path.split('?').next().unwrap_or("").trim_end_matches('/').split('/').collect();
+    let p: Vec<&str> = path
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .split('/')
+        .collect();
     let r: Vec<&str> = route.trim_end_matches('/').split('/').collect();
-    p.len() == r.len() && r.iter().zip(&p).all(|(a, b)| a == b || a.starts_with('{') || a.starts_with(':'))
+    p.len() == r.len()
+        && r.iter()
+            .zip(&p)
+            .all(|(a, b)| a == b || a.starts_with('{') || a.starts_with(':'))
 }
 
 /// The failing example and the path into it.
 fn example(s: &Summary, opts: &TriageOptions) -> Option<apitriage_model::report::Example> {
-    let ex = s.exchanges.iter().filter(|x| x.failed() || opts.at.is_some_and(|a| (x.time - a).abs() < 5_000_000_000)).last()?;
+    let ex = s
+        .exchanges
+        .iter()
+        .rfind(|x| x.failed() || opts.at.is_some_and(|a| (x.time - a).abs() < 5_000_000_000))?;
     let path: Vec<String> = s
         .exchanges
         .iter()
         .filter(|x| x.file == ex.file && x.entry < ex.entry)
         .rev()
         .take(8)
-        .map(|x| format!("{} {} {} → {}", apitriage_model::time::format_clock(x.time), x.method, x.path, x.status))
+        .map(|x| {
+            format!(
+                "{} {} {} → {}",
+                apitriage_model::time::format_clock(x.time),
+                x.method,
+                x.path,
+                x.status
+            )
+        })
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
@@ -174,7 +220,10 @@ fn example(s: &Summary, opts: &TriageOptions) -> Option<apitriage_model::report:
         request: format!("{} {}", ex.method, ex.url),
         status: ex.status,
         source: format!("{} entry {}", ex.file, ex.entry),
-        response_excerpt: ex.response_body.as_deref().map(|b| apitriage_model::exchange::truncate(b, 300).to_string()),
+        response_excerpt: ex
+            .response_body
+            .as_deref()
+            .map(|b| apitriage_model::exchange::truncate(b, 300).to_string()),
         path,
     })
 }

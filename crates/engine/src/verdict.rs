@@ -35,7 +35,12 @@ pub fn decide(findings: &[Found], inc: &Incident) -> Verdict {
     let total_exp: f64 = raw.values().map(|v| (4.0 * v).exp()).sum();
     let scores: BTreeMap<String, f64> = raw
         .iter()
-        .map(|(k, v)| (k.to_string(), (((4.0 * v).exp() / total_exp) * 1000.0).round() / 1000.0))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                (((4.0 * v).exp() / total_exp) * 1000.0).round() / 1000.0,
+            )
+        })
         .collect();
     let mut ranked: Vec<(&str, f64)> = raw.iter().map(|(k, v)| (*k, *v)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
@@ -48,7 +53,11 @@ pub fn decide(findings: &[Found], inc: &Incident) -> Verdict {
             confidence: calibration::confidence(top_s, top_s - second.1).min(0.3),
             scores,
             secondary: (top_s >= 0.15).then(|| top.to_string()),
-            culprit: Culprit { service: None, endpoint: inc.endpoint.clone(), dependency: None },
+            culprit: Culprit {
+                service: None,
+                endpoint: inc.endpoint.clone(),
+                dependency: None,
+            },
         };
     }
     let best = findings
@@ -56,9 +65,15 @@ pub fn decide(findings: &[Found], inc: &Incident) -> Verdict {
         .filter(|f| f.finding.bucket == top && f.culprit_service.is_some())
         .max_by(|a, b| a.finding.strength.total_cmp(&b.finding.strength));
     let culprit = Culprit {
-        service: best.and_then(|f| f.culprit_service.clone()).or_else(|| inc.service.clone()),
+        service: best
+            .and_then(|f| f.culprit_service.clone())
+            .or_else(|| inc.service.clone()),
         endpoint: inc.endpoint.clone(),
-        dependency: if top == "dependency" { best.and_then(|f| f.culprit_dependency.clone()) } else { None },
+        dependency: if top == "dependency" {
+            best.and_then(|f| f.culprit_dependency.clone())
+        } else {
+            None
+        },
     };
     Verdict {
         bucket: top.to_string(),

@@ -42,7 +42,10 @@ impl Window {
     /// The coarse buckets overlapping this window.
     pub fn coarse(&self) -> (i64, i64) {
         let f = BUCKET as f64 / COARSE_BUCKET as f64;
-        ((self.start as f64 * f).floor() as i64, (self.end as f64 * f).ceil() as i64)
+        (
+            (self.start as f64 * f).floor() as i64,
+            (self.end as f64 * f).ceil() as i64,
+        )
     }
 }
 
@@ -172,11 +175,18 @@ impl<'a> View<'a> {
         let name = |x: Sym| s.s(x).to_string();
         let mut endpoints: BTreeMap<(String, String), Vec<(i64, &RequestCell)>> = BTreeMap::new();
         for (k, c) in &s.requests {
-            endpoints.entry((name(k.service), name(k.endpoint))).or_default().push((k.bucket, c));
+            endpoints
+                .entry((name(k.service), name(k.endpoint)))
+                .or_default()
+                .push((k.bucket, c));
         }
-        let mut downstreams: BTreeMap<(String, String), Vec<(i64, &DownstreamCell)>> = BTreeMap::new();
+        let mut downstreams: BTreeMap<(String, String), Vec<(i64, &DownstreamCell)>> =
+            BTreeMap::new();
         for (k, c) in &s.downstream {
-            downstreams.entry((name(k.caller), name(k.downstream))).or_default().push((k.bucket, c));
+            downstreams
+                .entry((name(k.caller), name(k.downstream)))
+                .or_default()
+                .push((k.bucket, c));
         }
         let mut logs: BTreeMap<String, Vec<(i64, &LogCell)>> = BTreeMap::new();
         for ((b, svc), c) in &s.logs {
@@ -192,16 +202,29 @@ impl<'a> View<'a> {
             v.sort_by_key(|x| x.0);
         }
         let range = match (s.min_time, s.max_time) {
-            (Some(a), Some(b)) => Window { start: a.div_euclid(BUCKET), end: b.div_euclid(BUCKET) + 1 },
+            (Some(a), Some(b)) => Window {
+                start: a.div_euclid(BUCKET),
+                end: b.div_euclid(BUCKET) + 1,
+            },
             _ => Window { start: 0, end: 0 },
         };
-        View { s, opts, endpoints, downstreams, logs, range }
+        View {
+            s,
+            opts,
+            endpoints,
+            downstreams,
+            logs,
+            range,
+        }
     }
 
     /// Requests of one endpoint over a window.
     pub fn endpoint(&self, service: &str, endpoint: &str, w: Window) -> ReqStats {
         let mut st = ReqStats::default();
-        if let Some(cells) = self.endpoints.get(&(service.to_string(), endpoint.to_string())) {
+        if let Some(cells) = self
+            .endpoints
+            .get(&(service.to_string(), endpoint.to_string()))
+        {
             for (b, c) in cells {
                 if w.contains(*b) {
                     st.add(c);
@@ -230,7 +253,10 @@ impl<'a> View<'a> {
     /// Calls from `caller` to `downstream` over a window.
     pub fn downstream(&self, caller: &str, downstream: &str, w: Window) -> DownStats {
         let mut st = DownStats::default();
-        if let Some(cells) = self.downstreams.get(&(caller.to_string(), downstream.to_string())) {
+        if let Some(cells) = self
+            .downstreams
+            .get(&(caller.to_string(), downstream.to_string()))
+        {
             for (b, c) in cells {
                 if w.contains(*b) {
                     st.add(c);

@@ -40,7 +40,11 @@ pub struct Scored {
 /// Simulates, triages and scores every scenario for every seed.
 pub fn run(scratch: &Path, seeds: std::ops::Range<u64>, volume: f64) -> Vec<Scored> {
     let jobs: Vec<(String, u64)> = seeds
-        .flat_map(|seed| apitriage_sim::scenarios().into_iter().map(move |s| (s.name.to_string(), seed)))
+        .flat_map(|seed| {
+            apitriage_sim::scenarios()
+                .into_iter()
+                .map(move |s| (s.name.to_string(), seed))
+        })
         .collect();
     let mut out: Vec<Scored> = jobs
         .par_iter()
@@ -67,12 +71,18 @@ pub fn run(scratch: &Path, seeds: std::ops::Range<u64>, volume: f64) -> Vec<Scor
 }
 
 fn score(dir: &Path, truth: &Truth) -> Option<Scored> {
-    let summary = apitriage_ingest::read_paths(&[dir.to_path_buf()], &Default::default(), &|_| {}).ok()?;
+    let summary =
+        apitriage_ingest::read_paths(&[dir.to_path_buf()], &Default::default(), &|_| {}).ok()?;
     let report = apitriage_engine::triage(&summary, &TriageOptions::default());
     let v = &report.verdict;
     let is_control = truth.bucket == "none";
-    let bucket_ok = if is_control { v.bucket == "inconclusive" || v.confidence < 0.5 } else { v.bucket == truth.bucket };
-    let culprit_ok = !is_control && v.culprit.service.is_some() && v.culprit.service == truth.culprit.service;
+    let bucket_ok = if is_control {
+        v.bucket == "inconclusive" || v.confidence < 0.5
+    } else {
+        v.bucket == truth.bucket
+    };
+    let culprit_ok =
+        !is_control && v.culprit.service.is_some() && v.culprit.service == truth.culprit.service;
     Some(Scored {
         scenario: truth.scenario.clone(),
         seed: truth.seed,
@@ -92,7 +102,13 @@ fn score(dir: &Path, truth: &Truth) -> Option<Scored> {
 pub fn render(rows: &[Scored]) -> String {
     let incidents: Vec<&Scored> = rows.iter().filter(|r| r.truth != "none").collect();
     let controls: Vec<&Scored> = rows.iter().filter(|r| r.truth == "none").collect();
-    let acc = |v: &[&Scored], f: fn(&Scored) -> bool| if v.is_empty() { 0.0 } else { v.iter().filter(|r| f(r)).count() as f64 / v.len() as f64 };
+    let acc = |v: &[&Scored], f: fn(&Scored) -> bool| {
+        if v.is_empty() {
+            0.0
+        } else {
+            v.iter().filter(|r| f(r)).count() as f64 / v.len() as f64
+        }
+    };
     let mut o = String::new();
     o.push_str(&format!(
         "incidents: {}  bucket accuracy: {:.1}%  culprit accuracy: {:.1}%\ncontrols: {}  inconclusive or low-confidence: {:.1}%\n\n",
@@ -103,21 +119,55 @@ pub fn render(rows: &[Scored]) -> String {
         100.0 * acc(&controls, |r| r.bucket_ok),
     ));
     let labels = ["contract", "dependency", "capacity", "code_path", "none"];
-    let preds = ["contract", "dependency", "capacity", "code_path", "inconclusive"];
-    o.push_str(&format!("| truth \\ predicted | {} |\n|---|{}\n", preds.join(" | "), "---|".repeat(preds.len())));
+    let preds = [
+        "contract",
+        "dependency",
+        "capacity",
+        "code_path",
+        "inconclusive",
+    ];
+    o.push_str(&format!(
+        "| truth \\ predicted | {} |\n|---|{}\n",
+        preds.join(" | "),
+        "---|".repeat(preds.len())
+    ));
     for t in labels {
-        let cells: Vec<String> = preds.iter().map(|p| rows.iter().filter(|r| r.truth == t && r.predicted == *p).count().to_string()).collect();
+        let cells: Vec<String> = preds
+            .iter()
+            .map(|p| {
+                rows.iter()
+                    .filter(|r| r.truth == t && r.predicted == *p)
+                    .count()
+                    .to_string()
+            })
+            .collect();
         o.push_str(&format!("| {t} | {} |\n", cells.join(" | ")));
     }
-    o.push_str("\n| confidence band | n | mean confidence | bucket accuracy |\n|---|---|---|---|\n");
-    for (lo, hi) in [(0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 0.95), (0.95, 1.01)] {
-        let band: Vec<&&Scored> = incidents.iter().filter(|r| r.confidence >= lo && r.confidence < hi).collect();
+    o.push_str(
+        "\n| confidence band | n | mean confidence | bucket accuracy |\n|---|---|---|---|\n",
+    );
+    for (lo, hi) in [
+        (0.0, 0.5),
+        (0.5, 0.7),
+        (0.7, 0.85),
+        (0.85, 0.95),
+        (0.95, 1.01),
+    ] {
+        let band: Vec<&&Scored> = incidents
+            .iter()
+            .filter(|r| r.confidence >= lo && r.confidence < hi)
+            .collect();
         if band.is_empty() {
             continue;
         }
         let mean = band.iter().map(|r| r.confidence).sum::<f64>() / band.len() as f64;
         let a = band.iter().filter(|r| r.bucket_ok).count() as f64 / band.len() as f64;
-        o.push_str(&format!("| {lo:.2}-{hi:.2} | {} | {:.2} | {:.2} |\n", band.len(), mean, a));
+        o.push_str(&format!(
+            "| {lo:.2}-{hi:.2} | {} | {:.2} | {:.2} |\n",
+            band.len(),
+            mean,
+            a
+        ));
     }
     let misses: Vec<String> = rows
         .iter()
@@ -125,12 +175,23 @@ pub fn render(rows: &[Scored]) -> String {
         .map(|r| {
             format!(
                 "- {}-{} {:?}: truth {} / {:?}, predicted {} / {:?} ({:.2})",
-                r.scenario, r.seed, r.partial, r.truth, r.truth_culprit, r.predicted, r.culprit, r.confidence
+                r.scenario,
+                r.seed,
+                r.partial,
+                r.truth,
+                r.truth_culprit,
+                r.predicted,
+                r.culprit,
+                r.confidence
             )
         })
         .collect();
     if !misses.is_empty() {
-        o.push_str(&format!("\nmisses ({}):\n{}\n", misses.len(), misses.join("\n")));
+        o.push_str(&format!(
+            "\nmisses ({}):\n{}\n",
+            misses.len(),
+            misses.join("\n")
+        ));
     }
     o
 }

@@ -12,7 +12,10 @@ fn main() -> std::process::ExitCode {
         let val = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
             "--seeds" => {
-                let Some((a, b)) = val.split_once("..").and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?))) else {
+                let Some((a, b)) = val
+                    .split_once("..")
+                    .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+                else {
                     eprintln!("--seeds expects A..B");
                     return std::process::ExitCode::from(2);
                 };
@@ -31,7 +34,11 @@ fn main() -> std::process::ExitCode {
     let rows = apitriage_eval::run(&scratch, seeds, volume);
     let _ = std::fs::remove_dir_all(&scratch);
     if let Some(path) = json {
-        let text = rows.iter().filter_map(|r| serde_json::to_string(r).ok()).collect::<Vec<_>>().join("\n");
+        let text = rows
+            .iter()
+            .filter_map(|r| serde_json::to_string(r).ok())
+            .collect::<Vec<_>>()
+            .join("\n");
         if let Err(e) = std::fs::write(&path, text + "\n") {
             eprintln!("{path}: {e}");
         }

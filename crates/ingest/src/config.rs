@@ -74,24 +74,96 @@ fn v(names: &[&str]) -> Vec<String> {
 impl Default for JsonFields {
     fn default() -> Self {
         let mut dims = std::collections::BTreeMap::new();
-        dims.insert("region".into(), v(&["region", "cloud.region", "aws_region"]));
-        dims.insert("user".into(), v(&["user_id", "userId", "user", "enduser.id", "uid"]));
-        dims.insert("tenant".into(), v(&["tenant", "tenant_id", "tenantId", "org_id", "account_id"]));
+        dims.insert(
+            "region".into(),
+            v(&["region", "cloud.region", "aws_region"]),
+        );
+        dims.insert(
+            "user".into(),
+            v(&["user_id", "userId", "user", "enduser.id", "uid"]),
+        );
+        dims.insert(
+            "tenant".into(),
+            v(&["tenant", "tenant_id", "tenantId", "org_id", "account_id"]),
+        );
         dims.insert("cohort".into(), v(&["cohort", "experiment", "variant"]));
         dims.insert("host".into(), v(&["host", "hostname", "pod", "instance"]));
-        dims.insert("client_version".into(), v(&["app_version", "client_version", "clientVersion"]));
+        dims.insert(
+            "client_version".into(),
+            v(&["app_version", "client_version", "clientVersion"]),
+        );
         JsonFields {
-            time: v(&["time", "timestamp", "@timestamp", "ts", "time_local", "date", "start_time"]),
-            method: v(&["method", "http.method", "request_method", "http_method", "verb", "http.request.method"]),
+            time: v(&[
+                "time",
+                "timestamp",
+                "@timestamp",
+                "ts",
+                "time_local",
+                "date",
+                "start_time",
+            ]),
+            method: v(&[
+                "method",
+                "http.method",
+                "request_method",
+                "http_method",
+                "verb",
+                "http.request.method",
+            ]),
             route: v(&["route", "http.route", "endpoint", "handler"]),
-            path: v(&["path", "url", "uri", "request_uri", "url.path", "http.target", "request_path", "http.url"]),
-            status: v(&["status", "status_code", "http.status_code", "statusCode", "response_code", "http.response.status_code", "http_status"]),
-            duration: v(&["duration_ms", "latency_ms", "elapsed_ms", "response_time_ms", "request_time", "duration", "latency", "elapsed", "response_time", "took"]),
+            path: v(&[
+                "path",
+                "url",
+                "uri",
+                "request_uri",
+                "url.path",
+                "http.target",
+                "request_path",
+                "http.url",
+            ]),
+            status: v(&[
+                "status",
+                "status_code",
+                "http.status_code",
+                "statusCode",
+                "response_code",
+                "http.response.status_code",
+                "http_status",
+            ]),
+            duration: v(&[
+                "duration_ms",
+                "latency_ms",
+                "elapsed_ms",
+                "response_time_ms",
+                "request_time",
+                "duration",
+                "latency",
+                "elapsed",
+                "response_time",
+                "took",
+            ]),
             duration_unit: None,
-            service: v(&["service", "service.name", "service_name", "app", "application"]),
-            version: v(&["version", "service.version", "release", "app_version_server"]),
+            service: v(&[
+                "service",
+                "service.name",
+                "service_name",
+                "app",
+                "application",
+            ]),
+            version: v(&[
+                "version",
+                "service.version",
+                "release",
+                "app_version_server",
+            ]),
             trace_id: v(&["trace_id", "traceId", "trace.id", "traceid", "x_trace_id"]),
-            user_agent: v(&["user_agent", "userAgent", "http_user_agent", "user_agent.original", "ua"]),
+            user_agent: v(&[
+                "user_agent",
+                "userAgent",
+                "http_user_agent",
+                "user_agent.original",
+                "ua",
+            ]),
             dims,
         }
     }

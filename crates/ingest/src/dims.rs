@@ -14,7 +14,11 @@ pub fn dimension_of(key: &str) -> Option<&'static str> {
         "enduser.role" | "user.roles" | "app.user.role" | "role" => "role",
         "tenant.id" | "tenant" | "tenant_id" | "app.tenant.id" | "org.id" | "organization.id"
         | "account.id" => "tenant",
-        "app.cohort" | "cohort" | "experiment" | "app.experiment" | "feature_flag.variant"
+        "app.cohort"
+        | "cohort"
+        | "experiment"
+        | "app.experiment"
+        | "feature_flag.variant"
         | "feature_flag.result.variant" => "cohort",
         "app.version" | "client.version" | "app.client.version" | "client_version" => {
             "client_version"
@@ -82,7 +86,10 @@ mod tests {
             client_of_user_agent("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.71 Safari/537.36"),
             Some(("Chrome", "120"))
         );
-        assert_eq!(client_of_user_agent("okhttp/4.9.3"), Some(("okhttp", "4.9.3")));
+        assert_eq!(
+            client_of_user_agent("okhttp/4.9.3"),
+            Some(("okhttp", "4.9.3"))
+        );
         assert_eq!(client_of_user_agent("-"), None);
     }
 

@@ -76,12 +76,11 @@ impl Input {
         })?;
         let compression = decompress::detect(&magic[..n]);
         let rechained: Box<dyn Read + Send> = Box::new(Cursor::new(magic[..n].to_vec()).chain(raw));
-        let mut decoded = decompress::wrap(rechained, compression).map_err(|e| {
-            IngestError::Truncated {
+        let mut decoded =
+            decompress::wrap(rechained, compression).map_err(|e| IngestError::Truncated {
                 offset: 0,
                 message: format!("{} stream: {e}", compression_name(compression)),
-            }
-        })?;
+            })?;
         let mut head = vec![0u8; HEAD_BYTES];
         let got = read_up_to(&mut decoded, &mut head);
         // A decode error inside the head still leaves the bytes before it usable.
@@ -113,7 +112,10 @@ impl Input {
     /// unit of parallel reading. The line straddling `start` belongs to the chunk before.
     pub fn open_chunk(path: &Path, start: u64, end: u64) -> Result<Input, IngestError> {
         use std::io::{Seek, SeekFrom};
-        let open_err = |e: std::io::Error| IngestError::Open { path: path.to_path_buf(), source: e };
+        let open_err = |e: std::io::Error| IngestError::Open {
+            path: path.to_path_buf(),
+            source: e,
+        };
         let mut f = File::open(path).map_err(open_err)?;
         let mut offset = 0;
         if start > 0 {

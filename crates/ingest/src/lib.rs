@@ -83,7 +83,11 @@ pub fn read_bytes(name: &str, bytes: &[u8], config: &IngestConfig, summary: &mut
 /// A fuzzing harness: any bytes, under several file names, through sniffing and every
 /// reader. Must never panic.
 pub fn fuzz_any(data: &[u8]) {
-    let config = IngestConfig { max_line_bytes: 4096, max_document_bytes: 1 << 20, ..IngestConfig::default() };
+    let config = IngestConfig {
+        max_line_bytes: 4096,
+        max_document_bytes: 1 << 20,
+        ..IngestConfig::default()
+    };
     for name in ["input", "input.pb", "input.har"] {
         let mut s = Summary::new();
         read_bytes(name, data, &config, &mut s);

@@ -43,7 +43,12 @@ impl<'a> Sink<'a> {
                 self.summary.count_file(kind);
             } else {
                 // Same file, another kind: the kind's file count, not the total.
-                self.summary.input.kinds.entry(kind.to_string()).or_default().files += 1;
+                self.summary
+                    .input
+                    .kinds
+                    .entry(kind.to_string())
+                    .or_default()
+                    .files += 1;
             }
             self.counted_kinds.push(kind);
         }
@@ -66,7 +71,12 @@ impl<'a> Sink<'a> {
     }
 
     /// Like [`Sink::skip_line`], for a location known to be a line number or not at all.
-    pub fn skip_line_number(&mut self, kind: &'static str, line: u64, message: impl std::fmt::Display) {
+    pub fn skip_line_number(
+        &mut self,
+        kind: &'static str,
+        line: u64,
+        message: impl std::fmt::Display,
+    ) {
         if self.by_offset {
             let at = "a line over the length limit".to_string();
             return self.skip_at(kind, &at, message);

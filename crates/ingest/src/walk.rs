@@ -23,7 +23,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
             let entry = entry.map_err(|e| IngestError::Open {
-                path: e.path().map(|x| x.to_path_buf()).unwrap_or_else(|| p.clone()),
+                path: e
+                    .path()
+                    .map(|x| x.to_path_buf())
+                    .unwrap_or_else(|| p.clone()),
                 source: e.into(),
             })?;
             if entry.file_type().is_file() {

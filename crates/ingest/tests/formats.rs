@@ -3,23 +3,34 @@
 //! Prometheus HTTP API and text exposition, change events and OpenAPI.
 
 use apitriage_ingest::{read_bytes, read_paths, IngestConfig};
-use apitriage_model::summary::{NO_STATUS_OK, NO_STATUS_ERROR};
+use apitriage_model::summary::{NO_STATUS_ERROR, NO_STATUS_OK};
 use apitriage_model::Summary;
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn read(name: &str) -> Summary {
     read_paths(&[fixture(name)], &IngestConfig::default(), &|_| {}).expect("fixture readable")
 }
 
-fn endpoints(s: &Summary) -> Vec<(String, String, Vec<(u16, u32)>)> {
+/// (service, endpoint, status counts) of every request cell.
+type EndpointRow = (String, String, Vec<(u16, u32)>);
+
+fn endpoints(s: &Summary) -> Vec<EndpointRow> {
     let mut v: Vec<_> = s
         .requests
         .iter()
-        .map(|(k, c)| (s.s(k.service).to_string(), s.s(k.endpoint).to_string(), c.statuses.clone()))
+        .map(|(k, c)| {
+            (
+                s.s(k.service).to_string(),
+                s.s(k.endpoint).to_string(),
+                c.statuses.clone(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -29,35 +40,81 @@ fn endpoints(s: &Summary) -> Vec<(String, String, Vec<(u16, u32)>)> {
 fn a_directory_mixing_every_format_reads_with_zero_skipped() {
     let s = read("mixed");
     assert_eq!(s.input.skipped, 0, "problems: {:?}", s.input.problems);
-    for kind in ["traces", "logs", "metrics", "har", "changes", "openapi", "access_log"] {
-        let k = s.input.kinds.get(kind).unwrap_or_else(|| panic!("kind {kind} missing: {:?}", s.input.kinds));
+    for kind in [
+        "traces",
+        "logs",
+        "metrics",
+        "har",
+        "changes",
+        "openapi",
+        "access_log",
+    ] {
+        let k = s
+            .input
+            .kinds
+            .get(kind)
+            .unwrap_or_else(|| panic!("kind {kind} missing: {:?}", s.input.kinds));
         assert!(k.records > 0, "{kind} has no records");
     }
     // README and the PNG are noted, not read and not counted as skipped.
     assert_eq!(s.input.ignored.len(), 2, "{:?}", s.input.ignored);
-    assert!(s.input.ignored.iter().any(|m| m.contains("logo.png") && m.contains("binary")));
+    assert!(s
+        .input
+        .ignored
+        .iter()
+        .any(|m| m.contains("logo.png") && m.contains("binary")));
 }
 
 #[test]
 fn otlp_spans_current_and_old_conventions() {
     let s = read("mixed/traces.jsonl");
     let eps = endpoints(&s);
-    assert!(eps.contains(&("checkout".into(), "POST /checkout".into(), vec![(504, 1)])), "{eps:?}");
+    assert!(
+        eps.contains(&("checkout".into(), "POST /checkout".into(), vec![(504, 1)])),
+        "{eps:?}"
+    );
     // Old names: http.method + http.target (query dropped, id templated) + http.status_code.
-    assert!(eps.contains(&("legacy-orders".into(), "GET /orders/{id}".into(), vec![(NO_STATUS_OK, 1), (200, 1)])), "{eps:?}");
+    assert!(
+        eps.contains(&(
+            "legacy-orders".into(),
+            "GET /orders/{id}".into(),
+            vec![(NO_STATUS_OK, 1), (200, 1)]
+        )),
+        "{eps:?}"
+    );
     // The client span is a downstream of checkout's endpoint, named by peer.service.
     let edges: Vec<(String, String, String)> = s
         .edges
         .keys()
         .map(|(a, b, c)| (s.s(*a).into(), s.s(*b).into(), s.s(*c).into()))
         .collect();
-    assert!(edges.contains(&("checkout".into(), "POST /checkout".into(), "payments-provider".into())), "{edges:?}");
-    assert!(edges.contains(&("legacy-orders".into(), "GET /orders/{id}".into(), "orders-db".into())), "{edges:?}");
+    assert!(
+        edges.contains(&(
+            "checkout".into(),
+            "POST /checkout".into(),
+            "payments-provider".into()
+        )),
+        "{edges:?}"
+    );
+    assert!(
+        edges.contains(&(
+            "legacy-orders".into(),
+            "GET /orders/{id}".into(),
+            "orders-db".into()
+        )),
+        "{edges:?}"
+    );
     // The exception span event became an error signature with its type.
-    assert!(s.signatures.iter().any(|(_, st)| st.exception_type == "java.net.SocketTimeoutException"));
+    assert!(s
+        .signatures
+        .iter()
+        .any(|(_, st)| st.exception_type == "java.net.SocketTimeoutException"));
     // Dimensions from the resource and the span: region, user, client app and version.
     for dim in ["region", "user", "client_app", "client_version", "release"] {
-        assert!(s.dims.keys().any(|k| s.s(*k) == dim), "dimension {dim} missing");
+        assert!(
+            s.dims.keys().any(|k| s.s(*k) == dim),
+            "dimension {dim} missing"
+        );
     }
     assert_eq!(s.input.records, 6);
 }
@@ -68,7 +125,8 @@ fn otlp_logs_with_and_without_trace_ids_and_java_stack_traces() {
     assert_eq!(s.input.records, 3);
     assert_eq!(s.input.skipped, 0);
     // The NPE was parsed out of the body's stack trace.
-    assert!(s.signatures.iter().any(|(_, st)| st.exception_type == "java.lang.NullPointerException"
+    assert!(s.signatures.iter().any(|(_, st)| st.exception_type
+        == "java.lang.NullPointerException"
         && st.example.starts_with("Cannot invoke")));
 }
 
@@ -76,10 +134,20 @@ fn otlp_logs_with_and_without_trace_ids_and_java_stack_traces() {
 fn otlp_metrics_gauges_sums_and_histograms() {
     let s = read("mixed/metrics.jsonl");
     let names: Vec<&str> = s.metrics.iter().map(|(_, m)| m.name.as_str()).collect();
-    for n in ["hikaricp.connections.pending", "http.server.request.duration_count", "http.server.request.duration_sum", "jvm.gc.duration"] {
+    for n in [
+        "hikaricp.connections.pending",
+        "http.server.request.duration_count",
+        "http.server.request.duration_sum",
+        "jvm.gc.duration",
+    ] {
         assert!(names.contains(&n), "{n} missing from {names:?}");
     }
-    let gc = s.metrics.iter().find(|(_, m)| m.name == "jvm.gc.duration").unwrap().1;
+    let gc = s
+        .metrics
+        .iter()
+        .find(|(_, m)| m.name == "jvm.gc.duration")
+        .unwrap()
+        .1;
     assert!(gc.cumulative && gc.service == "checkout");
 }
 
@@ -89,7 +157,12 @@ fn prometheus_api_and_text_exposition() {
     assert_eq!(s.input.records, 5);
     let s = read("mixed/node.prom");
     assert_eq!(s.input.records, 3);
-    let c = s.metrics.iter().find(|(_, m)| m.name == "http_server_requests_seconds_count").unwrap().1;
+    let c = s
+        .metrics
+        .iter()
+        .find(|(_, m)| m.name == "http_server_requests_seconds_count")
+        .unwrap()
+        .1;
     assert!(c.cumulative);
 }
 
@@ -102,7 +175,14 @@ fn har_entries_are_redacted_exchanges() {
         assert!(!all.contains(secret), "{secret} leaked");
     }
     let failing = &s.exchanges[1];
-    assert_eq!((failing.method.as_str(), failing.path.as_str(), failing.status), ("POST", "/checkout", 504));
+    assert_eq!(
+        (
+            failing.method.as_str(),
+            failing.path.as_str(),
+            failing.status
+        ),
+        ("POST", "/checkout", 504)
+    );
 }
 
 #[test]
@@ -128,5 +208,12 @@ fn spans_without_status_codes_count_as_unknown_not_failed() {
     let mut s = Summary::new();
     read_bytes("t.jsonl", line.as_bytes(), &IngestConfig::default(), &mut s);
     let eps = endpoints(&s);
-    assert_eq!(eps, vec![("cart".into(), "GET /cart".into(), vec![(NO_STATUS_OK, 1), (NO_STATUS_ERROR, 1)])]);
+    assert_eq!(
+        eps,
+        vec![(
+            "cart".into(),
+            "GET /cart".into(),
+            vec![(NO_STATUS_OK, 1), (NO_STATUS_ERROR, 1)]
+        )]
+    );
 }

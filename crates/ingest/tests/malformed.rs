@@ -25,7 +25,11 @@ fn truncated_gzip_keeps_what_came_before_and_says_where() {
     assert!(s.input.records > 0, "lines before the cut are kept");
     assert!(s.input.records < 200);
     assert_eq!(s.input.skipped, 1);
-    assert!(s.input.problems[0].contains("cut.jsonl.gz") && s.input.problems[0].contains("byte"), "{:?}", s.input.problems);
+    assert!(
+        s.input.problems[0].contains("cut.jsonl.gz") && s.input.problems[0].contains("byte"),
+        "{:?}",
+        s.input.problems
+    );
 }
 
 #[test]
@@ -34,7 +38,11 @@ fn invalid_utf8_and_wrong_types_are_located_by_line() {
     bytes.extend_from_slice(SPAN_LINE.as_bytes());
     bytes.push(b'\n');
     bytes.extend_from_slice(b"{\"resourceSpans\":[{\"x\":\"\xff\xfe\"}]}\n");
-    bytes.extend_from_slice(SPAN_LINE.replace("\"kind\":2", "\"kind\":\"server\"").as_bytes());
+    bytes.extend_from_slice(
+        SPAN_LINE
+            .replace("\"kind\":2", "\"kind\":\"server\"")
+            .as_bytes(),
+    );
     bytes.push(b'\n');
     bytes.extend_from_slice(SPAN_LINE.as_bytes());
     bytes.push(b'\n');
@@ -43,12 +51,18 @@ fn invalid_utf8_and_wrong_types_are_located_by_line() {
     assert_eq!(s.input.skipped, 2);
     let p = s.input.problems.join("\n");
     assert!(p.contains("spans.jsonl:2: invalid UTF-8"), "{p}");
-    assert!(p.contains("spans.jsonl:3: not a valid OTLP/JSON traces request"), "{p}");
+    assert!(
+        p.contains("spans.jsonl:3: not a valid OTLP/JSON traces request"),
+        "{p}"
+    );
 }
 
 #[test]
 fn an_over_long_line_is_skipped_without_buffering_it() {
-    let cfg = IngestConfig { max_line_bytes: 1024, ..IngestConfig::default() };
+    let cfg = IngestConfig {
+        max_line_bytes: 1024,
+        ..IngestConfig::default()
+    };
     let mut bytes = Vec::new();
     bytes.extend_from_slice(SPAN_LINE.as_bytes());
     bytes.push(b'\n');
@@ -60,7 +74,9 @@ fn an_over_long_line_is_skipped_without_buffering_it() {
     read_bytes("big.jsonl", &bytes, &cfg, &mut s);
     assert_eq!(s.input.records, 2);
     assert_eq!(s.input.skipped, 1);
-    assert!(s.input.problems[0].contains("big.jsonl:2") && s.input.problems[0].contains("longer than"));
+    assert!(
+        s.input.problems[0].contains("big.jsonl:2") && s.input.problems[0].contains("longer than")
+    );
 }
 
 #[test]
@@ -75,14 +91,25 @@ fn a_100_mb_single_line_is_skipped_at_the_default_limit() {
     bytes.extend_from_slice(SPAN_LINE.as_bytes());
     let s = read("huge.jsonl", &bytes);
     assert_eq!((s.input.records, s.input.skipped), (2, 1));
-    assert!(s.input.problems[0].contains("huge.jsonl:2"), "{:?}", s.input.problems);
+    assert!(
+        s.input.problems[0].contains("huge.jsonl:2"),
+        "{:?}",
+        s.input.problems
+    );
 }
 
 #[test]
 fn json_of_the_wrong_shape() {
-    let s = read("h.har", br#"{"log": {"version": "1.2", "creator": {}, "entries": {"not": "an array"}}}"#);
+    let s = read(
+        "h.har",
+        br#"{"log": {"version": "1.2", "creator": {}, "entries": {"not": "an array"}}}"#,
+    );
     assert_eq!(s.input.skipped, 1);
-    assert!(s.input.problems[0].contains("log.entries"), "{:?}", s.input.problems);
+    assert!(
+        s.input.problems[0].contains("log.entries"),
+        "{:?}",
+        s.input.problems
+    );
     let s = read("m.json", br#"{"status":"error","errorType":"bad_data","error":"parse error","data":{"resultType":"matrix","result":[]}}"#);
     assert_eq!(s.input.skipped, 1);
     let s = read("c.jsonl", b"{\"time\":\"2025-11-26T14:00:00Z\",\"kind\":\"deploy\",\"service\":\"a\"}\n{\"time\":\"yesterday\",\"kind\":\"deploy\"}\n");
@@ -99,7 +126,13 @@ fn empty_files_are_noted_not_counted() {
 
 #[test]
 fn timestamps_in_every_unit() {
-    for t in ["1764165730", "1764165730000", "1764165730000000", "1764165730000000000", "\"2025-11-26T14:02:10Z\""] {
+    for t in [
+        "1764165730",
+        "1764165730000",
+        "1764165730000000",
+        "1764165730000000000",
+        "\"2025-11-26T14:02:10Z\"",
+    ] {
         let line = format!("{{\"time\": {t}, \"kind\": \"deploy\", \"service\": \"a\"}}\n");
         let s = read("c.jsonl", line.as_bytes());
         assert_eq!(s.changes.len(), 1, "{t}");
@@ -111,7 +144,11 @@ fn timestamps_in_every_unit() {
 fn bad_yaml_openapi() {
     let s = read("o.yaml", b"openapi: 3.0.0\ninfo: [unclosed\n");
     assert_eq!(s.input.skipped, 1);
-    assert!(s.input.problems[0].contains("o.yaml") && s.input.problems[0].contains("YAML"), "{:?}", s.input.problems);
+    assert!(
+        s.input.problems[0].contains("o.yaml") && s.input.problems[0].contains("YAML"),
+        "{:?}",
+        s.input.problems
+    );
 }
 
 #[test]
@@ -121,7 +158,10 @@ fn a_large_file_read_in_parallel_chunks_equals_a_sequential_read() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("spans.jsonl");
     let line = format!("{SPAN_LINE}\n");
-    let cfg = IngestConfig { chunk_bytes: 64 * 1024, ..IngestConfig::default() };
+    let cfg = IngestConfig {
+        chunk_bytes: 64 * 1024,
+        ..IngestConfig::default()
+    };
     let n = (cfg.chunk_bytes as usize * 5 + 4096) / line.len() + 1;
     let mut text = String::with_capacity(n * line.len() + 100);
     for i in 0..n {
@@ -134,12 +174,21 @@ fn a_large_file_read_in_parallel_chunks_equals_a_sequential_read() {
     let mut chunked = Summary::new();
     apitriage_ingest::read_file(&path, &cfg, &mut chunked);
     let mut whole = Summary::new();
-    read_bytes("spans.jsonl", text.as_bytes(), &IngestConfig::default(), &mut whole);
+    read_bytes(
+        "spans.jsonl",
+        text.as_bytes(),
+        &IngestConfig::default(),
+        &mut whole,
+    );
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(chunked.input.records, n as u64);
     assert_eq!(chunked.input.records, whole.input.records);
     assert_eq!((chunked.input.files, chunked.input.skipped), (1, 1));
-    assert!(chunked.input.problems[0].contains("byte "), "{:?}", chunked.input.problems);
+    assert!(
+        chunked.input.problems[0].contains("byte "),
+        "{:?}",
+        chunked.input.problems
+    );
     chunked.finish();
     whole.finish();
     assert_eq!(

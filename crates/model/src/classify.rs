@@ -397,9 +397,16 @@ pub fn signal_of(text: &str) -> Option<Signal> {
         .map(|(sig, _)| *sig);
     // An error a client reports about what it received (a JS TypeError on a missing
     // field, a Swift keyNotFound) is about the response's shape, not a server bug.
-    let client_side = ["client-reported", "client reported", "reported by client", "frontend error", "browser error", "rum error"]
-        .iter()
-        .any(|w| head.contains(w));
+    let client_side = [
+        "client-reported",
+        "client reported",
+        "reported by client",
+        "frontend error",
+        "browser error",
+        "rum error",
+    ]
+    .iter()
+    .any(|w| head.contains(w));
     match found {
         Some(Signal::NullDeref) if client_side => Some(Signal::Deserialization),
         other => other,
@@ -488,7 +495,10 @@ mod tests {
             signal_of("client-reported error from web: TypeError: Cannot read properties of undefined (reading 'amount')"),
             Some(Signal::Deserialization)
         );
-        assert_eq!(signal_of("TypeError: Cannot read properties of undefined (reading 'amount')"), Some(Signal::NullDeref));
+        assert_eq!(
+            signal_of("TypeError: Cannot read properties of undefined (reading 'amount')"),
+            Some(Signal::NullDeref)
+        );
     }
 
     #[test]

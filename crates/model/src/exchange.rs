@@ -94,8 +94,22 @@ const SECRET_HEADERS: &[&str] = &[
 ];
 
 const SECRET_WORDS: &[&str] = &[
-    "password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key", "auth",
-    "session", "cookie", "credential", "private_key", "signature", "sig", "key",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "auth",
+    "session",
+    "cookie",
+    "credential",
+    "private_key",
+    "signature",
+    "sig",
+    "key",
 ];
 
 /// True when a header or field name is likely to hold a credential.
@@ -104,7 +118,10 @@ pub fn is_secret_name(name: &str) -> bool {
     if SECRET_HEADERS.contains(&l.as_str()) {
         return true;
     }
-    let compact: String = l.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let compact: String = l
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     SECRET_WORDS.iter().any(|w| {
         compact == *w
             || compact.ends_with(&format!("_{w}"))
@@ -204,10 +221,8 @@ pub fn redact_json(v: &mut serde_json::Value) {
             }
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
-        serde_json::Value::String(s) => {
-            if s.starts_with("eyJ") && s.matches('.').count() == 2 {
-                *s = REDACTED.to_string();
-            }
+        serde_json::Value::String(s) if s.starts_with("eyJ") && s.matches('.').count() == 2 => {
+            *s = REDACTED.to_string();
         }
         _ => {}
     }
@@ -233,14 +248,19 @@ mod tests {
     fn secrets_are_redacted_everywhere() {
         assert_eq!(redact_header("Authorization", "Bearer abc"), REDACTED);
         assert_eq!(redact_header("Cookie", "sid=1"), REDACTED);
-        assert_eq!(redact_header("Accept", "application/json"), "application/json");
+        assert_eq!(
+            redact_header("Accept", "application/json"),
+            "application/json"
+        );
         assert!(!redact_url("/login?user=a&password=hunter2").contains("hunter2"));
         let body = r#"{"user":"a","password":"hunter2","nested":{"api_key":"k-123"},"amount":5}"#;
         let r = redact_text(body);
         assert!(!r.contains("hunter2") && !r.contains("k-123") && r.contains("\"amount\":5"));
         assert!(!redact_text("user=a&password=hunter2").contains("hunter2"));
         assert!(!redact_text("sent Bearer sk_live_123 to provider").contains("sk_live_123"));
-        assert!(!redact_text("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig123").contains("eyJzdWIi"));
+        assert!(
+            !redact_text("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig123").contains("eyJzdWIi")
+        );
         assert!(!is_secret_name("monkey_count"));
         assert!(!is_secret_name("amount"));
     }

@@ -24,6 +24,6 @@ pub use record::{
     Severity, Source,
 };
 pub use report::{
-    BlastRadius, Culprit, Dimension, FirstSignal, Finding, InputStats, Report, Verdict,
+    BlastRadius, Culprit, Dimension, Finding, FirstSignal, InputStats, Report, Verdict,
 };
 pub use summary::Summary;

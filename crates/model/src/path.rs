@@ -76,7 +76,10 @@ mod tests {
         assert_eq!(normalize(""), "/");
         assert_eq!(normalize("/health"), "/health");
         assert_eq!(normalize("/orders/{orderId}"), "/orders/{orderId}");
-        assert_eq!(normalize("/v2/accounts/acc_w2fy256bv5"), "/v2/accounts/{id}");
+        assert_eq!(
+            normalize("/v2/accounts/acc_w2fy256bv5"),
+            "/v2/accounts/{id}"
+        );
         assert_eq!(normalize("/api/oauth2/token"), "/api/oauth2/token");
     }
 }

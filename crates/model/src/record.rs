@@ -60,7 +60,9 @@ pub struct RequestRecord<'a> {
 }
 
 /// What kind of downstream a client call went to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DownstreamKind {
     /// An HTTP API.
@@ -119,7 +121,9 @@ pub struct DownstreamRecord<'a> {
 }
 
 /// Log severity, from OTLP severity numbers or text levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Unknown or unset.

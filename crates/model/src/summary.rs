@@ -596,7 +596,10 @@ impl Summary {
     fn add_exemplar(&mut self, service: Sym, endpoint: Sym, class: u8, r: &RequestRecord<'_>) {
         let time_text = r.time.to_string();
         let rank = stable_hash(&[r.trace_id.unwrap_or(&time_text), &time_text]);
-        let list = self.exemplars.entry((service, endpoint, class)).or_default();
+        let list = self
+            .exemplars
+            .entry((service, endpoint, class))
+            .or_default();
         if list.len() >= EXEMPLARS_PER_KEY && list.last().is_some_and(|l| l.rank <= rank) {
             return;
         }
@@ -618,7 +621,10 @@ impl Summary {
             failing_step: r.failing_step.map(str::to_string),
             rank,
         };
-        let list = self.exemplars.entry((service, endpoint, class)).or_default();
+        let list = self
+            .exemplars
+            .entry((service, endpoint, class))
+            .or_default();
         insert_ranked(list, ex);
     }
 
@@ -696,7 +702,8 @@ impl Summary {
         let stats = self.signatures.slot(&(service, sig), hash);
         *stats.counts.entry(coarse_of(l.time)).or_default() += 1;
         let first_line = crate::exchange::truncate(message.lines().next().unwrap_or(""), 300);
-        if stats.example.is_empty() || (l.time, first_line) < (stats.first, stats.example.as_str()) {
+        if stats.example.is_empty() || (l.time, first_line) < (stats.first, stats.example.as_str())
+        {
             stats.first = l.time;
             stats.example = first_line.to_string();
         }
@@ -744,7 +751,12 @@ impl Summary {
             series.labels = key[m.name.len() + 1..key.len() - 1].to_string();
             series.service = SERVICE_LABELS
                 .iter()
-                .find_map(|l| labels.iter().find(|(k, _)| k == l).map(|(_, v)| v.to_string()))
+                .find_map(|l| {
+                    labels
+                        .iter()
+                        .find(|(k, _)| k == l)
+                        .map(|(_, v)| v.to_string())
+                })
                 .unwrap_or_default();
         }
         series.cumulative |= m.cumulative;
@@ -786,7 +798,8 @@ impl Summary {
                 .partial_cmp(&(b.time, &b.file, b.entry))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        self.exchanges.dedup_by(|a, b| a.file == b.file && a.entry == b.entry);
+        self.exchanges
+            .dedup_by(|a, b| a.file == b.file && a.entry == b.entry);
         // Keep the latest: the failing example and the path into it are at the end.
         if self.exchanges.len() > EXCHANGES_CAP {
             let cut = self.exchanges.len() - EXCHANGES_CAP;
@@ -834,7 +847,9 @@ impl Summary {
 
     fn kind_mut(&mut self, kind: &str) -> &mut KindStats {
         if !self.input.kinds.contains_key(kind) {
-            self.input.kinds.insert(kind.to_string(), KindStats::default());
+            self.input
+                .kinds
+                .insert(kind.to_string(), KindStats::default());
         }
         self.input.kinds.get_mut(kind).expect("inserted above")
     }
@@ -942,7 +957,8 @@ impl Summary {
             (a.time, &a.service, a.kind, &a.version).cmp(&(b.time, &b.service, b.kind, &b.version))
         });
         self.changes.dedup();
-        self.specs.sort_by(|a, b| (&a.version, &a.file).cmp(&(&b.version, &b.file)));
+        self.specs
+            .sort_by(|a, b| (&a.version, &a.file).cmp(&(&b.version, &b.file)));
         self.input.ignored.sort();
         self.input.problems.sort();
         if self.input.problems.len() > PROBLEMS_CAP {
@@ -1062,7 +1078,10 @@ fn bump(map: &mut BTreeMap<String, u32>, key: &str) {
 fn insert_ranked(list: &mut Vec<Exemplar>, ex: Exemplar) {
     let key = |e: &Exemplar| (e.rank, e.time);
     let pos = list.partition_point(|e| key(e) < key(&ex));
-    if list.get(pos).is_some_and(|e| key(e) == key(&ex) && *e == ex) {
+    if list
+        .get(pos)
+        .is_some_and(|e| key(e) == key(&ex) && *e == ex)
+    {
         return;
     }
     list.insert(pos, ex);

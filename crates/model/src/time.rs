@@ -101,7 +101,9 @@ pub fn format_duration_s(secs: f64) -> String {
 /// Parses a duration such as `30m`, `2h`, `90s`, `1d` or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Option<Nanos> {
     let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let v: f64 = num.parse().ok()?;
     let mult = match unit.trim() {

@@ -7,10 +7,36 @@ use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 enum Rec {
-    Req { t: i64, svc: u8, ep: u8, status: Option<u16>, ms: u16, region: u8, user: u16, resend: bool },
-    Down { t: i64, svc: u8, ds: u8, err: bool, ms: u16 },
-    Log { t: i64, svc: u8, sev: u8, msg: u8, n: u16 },
-    Metric { t: i64, name: u8, pod: u8, v: i32 },
+    Req {
+        t: i64,
+        svc: u8,
+        ep: u8,
+        status: Option<u16>,
+        ms: u16,
+        region: u8,
+        user: u16,
+        resend: bool,
+    },
+    Down {
+        t: i64,
+        svc: u8,
+        ds: u8,
+        err: bool,
+        ms: u16,
+    },
+    Log {
+        t: i64,
+        svc: u8,
+        sev: u8,
+        msg: u8,
+        n: u16,
+    },
+    Metric {
+        t: i64,
+        name: u8,
+        pod: u8,
+        v: i32,
+    },
 }
 
 const MSGS: [&str; 4] = [
@@ -23,11 +49,48 @@ const MSGS: [&str; 4] = [
 fn rec() -> impl Strategy<Value = Rec> {
     let t = 1_700_000_000_000_000_000i64..1_700_000_600_000_000_000i64;
     prop_oneof![
-        (t.clone(), 0u8..3, 0u8..4, proptest::option::of(prop_oneof![Just(200u16), Just(404), Just(422), Just(503)]), 1u16..5000, 0u8..3, 0u16..6000, any::<bool>())
-            .prop_map(|(t, svc, ep, status, ms, region, user, resend)| Rec::Req { t, svc, ep, status, ms, region, user, resend }),
-        (t.clone(), 0u8..3, 0u8..3, any::<bool>(), 1u16..5000).prop_map(|(t, svc, ds, err, ms)| Rec::Down { t, svc, ds, err, ms }),
-        (t.clone(), 0u8..3, 0u8..6, 0u8..4, 0u16..100).prop_map(|(t, svc, sev, msg, n)| Rec::Log { t, svc, sev, msg, n }),
-        (t, 0u8..2, 0u8..3, -100i32..100).prop_map(|(t, name, pod, v)| Rec::Metric { t, name, pod, v }),
+        (
+            t.clone(),
+            0u8..3,
+            0u8..4,
+            proptest::option::of(prop_oneof![Just(200u16), Just(404), Just(422), Just(503)]),
+            1u16..5000,
+            0u8..3,
+            0u16..6000,
+            any::<bool>()
+        )
+            .prop_map(|(t, svc, ep, status, ms, region, user, resend)| Rec::Req {
+                t,
+                svc,
+                ep,
+                status,
+                ms,
+                region,
+                user,
+                resend
+            }),
+        (t.clone(), 0u8..3, 0u8..3, any::<bool>(), 1u16..5000).prop_map(|(t, svc, ds, err, ms)| {
+            Rec::Down {
+                t,
+                svc,
+                ds,
+                err,
+                ms,
+            }
+        }),
+        (t.clone(), 0u8..3, 0u8..6, 0u8..4, 0u16..100).prop_map(|(t, svc, sev, msg, n)| Rec::Log {
+            t,
+            svc,
+            sev,
+            msg,
+            n
+        }),
+        (t, 0u8..2, 0u8..3, -100i32..100).prop_map(|(t, name, pod, v)| Rec::Metric {
+            t,
+            name,
+            pod,
+            v
+        }),
     ]
 }
 
@@ -35,7 +98,16 @@ fn fold(recs: &[Rec]) -> Summary {
     let mut s = Summary::new();
     for r in recs {
         match r {
-            Rec::Req { t, svc, ep, status, ms, region, user, resend } => {
+            Rec::Req {
+                t,
+                svc,
+                ep,
+                status,
+                ms,
+                region,
+                user,
+                resend,
+            } => {
                 let svc = format!("svc-{svc}");
                 let route = format!("/r{ep}/{user}");
                 let region = format!("region-{region}");
@@ -55,7 +127,13 @@ fn fold(recs: &[Rec]) -> Summary {
                     ..Default::default()
                 });
             }
-            Rec::Down { t, svc, ds, err, ms } => {
+            Rec::Down {
+                t,
+                svc,
+                ds,
+                err,
+                ms,
+            } => {
                 let svc = format!("svc-{svc}");
                 let ds = format!("ds-{ds}");
                 s.add_downstream(&DownstreamRecord {
@@ -68,7 +146,13 @@ fn fold(recs: &[Rec]) -> Summary {
                     ..Default::default()
                 });
             }
-            Rec::Log { t, svc, sev, msg, n } => {
+            Rec::Log {
+                t,
+                svc,
+                sev,
+                msg,
+                n,
+            } => {
                 let svc = format!("svc-{svc}");
                 let body = format!("{} #{n}", MSGS[*msg as usize]);
                 s.add_log(&LogRecord {
@@ -133,7 +217,16 @@ proptest! {
 fn caps_hold_in_any_order() {
     // More distinct users than the cap: the kept sample must not depend on order.
     let recs: Vec<Rec> = (0..9000u16)
-        .map(|u| Rec::Req { t: 1_700_000_000_000_000_000 + u as i64 * 1_000_000, svc: 0, ep: 0, status: Some(200), ms: 5, region: 0, user: u, resend: false })
+        .map(|u| Rec::Req {
+            t: 1_700_000_000_000_000_000 + u as i64 * 1_000_000,
+            svc: 0,
+            ep: 0,
+            status: Some(200),
+            ms: 5,
+            region: 0,
+            user: u,
+            resend: false,
+        })
         .collect();
     let (x, y) = recs.split_at(4000);
     let (sx, sy) = (fold(x), fold(y));
@@ -144,6 +237,11 @@ fn caps_hold_in_any_order() {
     s.merge(&sx);
     s.merge(&sy);
     s.finish();
-    let users = s.dims.iter().find(|(k, _)| s.s(**k) == "user").map(|(_, v)| v.len()).unwrap();
+    let users = s
+        .dims
+        .iter()
+        .find(|(k, _)| s.s(**k) == "user")
+        .map(|(_, v)| v.len())
+        .unwrap();
     assert_eq!(users, apitriage_model::summary::DIM_VALUES_CAP);
 }

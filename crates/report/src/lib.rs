@@ -12,7 +12,8 @@ pub use text::{text, TextStyle};
 
 /// The Report as pretty JSON (schema_version 1), with a trailing newline.
 pub fn json(r: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     s.push('\n');
     s
 }

@@ -50,7 +50,13 @@ pub trait Check: Sync {
 }
 
 /// Builds a finding.
-pub fn found(check: &str, bucket: &str, strength: f64, summary: String, evidence: Vec<String>) -> Found {
+pub fn found(
+    check: &str,
+    bucket: &str,
+    strength: f64,
+    summary: String,
+    evidence: Vec<String>,
+) -> Found {
     Found {
         finding: apitriage_model::Finding {
             check: check.to_string(),
@@ -92,15 +98,26 @@ pub fn all() -> Vec<&'static dyn Check> {
 
 /// True when `caller` calls `callee` (an edge of the endpoint → downstream map).
 pub fn calls(cx: &Cx<'_>, caller: &str, callee: &str) -> bool {
-    cx.view.downstreams.keys().any(|(c, d)| c == caller && d == callee)
+    cx.view
+        .downstreams
+        .keys()
+        .any(|(c, d)| c == caller && d == callee)
 }
 
 /// Of several services showing the same symptom, the ones that do not merely pass on
 /// what a service further down returned: drop every candidate that calls another.
 pub fn deepest<'a>(cx: &Cx<'_>, cands: &[&'a str]) -> Vec<&'a str> {
     // Services that others call come before edge names seen only in access logs.
-    let internal: Vec<&str> = cands.iter().copied().filter(|c| cx.facts.internal.iter().any(|i| i == c)).collect();
-    let cands: &[&str] = if internal.is_empty() { cands } else { &internal };
+    let internal: Vec<&str> = cands
+        .iter()
+        .copied()
+        .filter(|c| cx.facts.internal.iter().any(|i| i == c))
+        .collect();
+    let cands: &[&str] = if internal.is_empty() {
+        cands
+    } else {
+        &internal
+    };
     let keep: Vec<&str> = cands
         .iter()
         .copied()
@@ -117,7 +134,11 @@ pub fn deepest<'a>(cx: &Cx<'_>, cands: &[&'a str]) -> Vec<&'a str> {
 /// but a name seen only in access logs (no spans: the edge, a Host header) is no owner,
 /// and the release closest to the onset is the better suspect.
 pub fn owner_of(cx: &Cx<'_>, svc: &str) -> String {
-    let traced = cx.view.downstreams.keys().any(|(c, d)| c == svc || d == svc);
+    let traced = cx
+        .view
+        .downstreams
+        .keys()
+        .any(|(c, d)| c == svc || d == svc);
     if traced {
         return svc.to_string();
     }

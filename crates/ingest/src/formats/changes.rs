@@ -12,7 +12,10 @@ use serde_json::Value;
 pub struct Changes;
 
 fn field<'a>(v: &'a Value, names: &[&str]) -> Option<&'a Value> {
-    names.iter().find_map(|n| v.get(*n)).filter(|x| !x.is_null())
+    names
+        .iter()
+        .find_map(|n| v.get(*n))
+        .filter(|x| !x.is_null())
 }
 
 fn kind_of(s: &str) -> Option<ChangeKind> {
@@ -30,22 +33,33 @@ const KIND: &[&str] = &["kind", "type", "event"];
 
 /// Parses one change line.
 pub fn parse(line: &str) -> Result<Change, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON at column {}: {e}", e.column()))?;
+    let v: Value = serde_json::from_str(line)
+        .map_err(|e| format!("invalid JSON at column {}: {e}", e.column()))?;
     if !v.is_object() {
         return Err("expected a JSON object".into());
     }
     let time = match field(&v, TIME) {
-        Some(Value::String(s)) => apitriage_model::time::parse(s).ok_or_else(|| format!("`time` {s:?} is not RFC 3339 or an epoch number"))?,
-        Some(Value::Number(n)) => n.as_f64().and_then(apitriage_model::time::from_epoch_number).ok_or("`time` is not a valid epoch number")?,
+        Some(Value::String(s)) => apitriage_model::time::parse(s)
+            .ok_or_else(|| format!("`time` {s:?} is not RFC 3339 or an epoch number"))?,
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .and_then(apitriage_model::time::from_epoch_number)
+            .ok_or("`time` is not a valid epoch number")?,
         Some(_) => return Err("`time` must be a string or a number".into()),
         None => return Err("missing `time`".into()),
     };
-    let kind_text = field(&v, KIND).and_then(Value::as_str).ok_or("missing `kind` (deploy, config, flag or rollback)")?;
-    let kind = kind_of(kind_text).ok_or_else(|| format!("unknown `kind` {kind_text:?}; expected deploy, config, flag or rollback"))?;
-    let text = |names: &[&str]| field(&v, names).map(|x| match x {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    });
+    let kind_text = field(&v, KIND)
+        .and_then(Value::as_str)
+        .ok_or("missing `kind` (deploy, config, flag or rollback)")?;
+    let kind = kind_of(kind_text).ok_or_else(|| {
+        format!("unknown `kind` {kind_text:?}; expected deploy, config, flag or rollback")
+    })?;
+    let text = |names: &[&str]| {
+        field(&v, names).map(|x| match x {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
     Ok(Change {
         time,
         kind,
@@ -79,12 +93,14 @@ impl Format for Changes {
     }
 
     fn read(&self, input: &mut Input, sink: &mut Sink<'_>) -> Result<(), IngestError> {
-        super::for_each_line(input, sink, "changes", |line, number, sink| match parse(line) {
-            Ok(c) => {
-                sink.summary.add_change(c);
-                sink.records("changes", 1);
+        super::for_each_line(input, sink, "changes", |line, number, sink| {
+            match parse(line) {
+                Ok(c) => {
+                    sink.summary.add_change(c);
+                    sink.records("changes", 1);
+                }
+                Err(msg) => sink.skip_line("changes", number, msg),
             }
-            Err(msg) => sink.skip_line("changes", number, msg),
         })
     }
 }

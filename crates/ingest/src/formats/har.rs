@@ -48,8 +48,14 @@ pub fn entry_to_exchange(file: &str, index: usize, e: &Value) -> Result<Exchange
         .ok_or("missing `startedDateTime`")?;
     let time = apitriage_model::time::parse(started)
         .ok_or_else(|| format!("`startedDateTime` {started:?} is not an ISO 8601 time"))?;
-    let method = req.get("method").and_then(Value::as_str).ok_or("missing `request.method`")?;
-    let url = req.get("url").and_then(Value::as_str).ok_or("missing `request.url`")?;
+    let method = req
+        .get("method")
+        .and_then(Value::as_str)
+        .ok_or("missing `request.method`")?;
+    let url = req
+        .get("url")
+        .and_then(Value::as_str)
+        .ok_or("missing `request.url`")?;
     let path = {
         let no_scheme = url.split_once("://").map(|x| x.1).unwrap_or(url);
         let p = no_scheme.find('/').map(|i| &no_scheme[i..]).unwrap_or("/");
@@ -105,7 +111,10 @@ impl Format for Har {
         let head = &input.head()[..input.head().len().min(4096)];
         let text = String::from_utf8_lossy(head);
         let t = text.trim_start();
-        if t.starts_with('{') && t.contains("\"log\"") && (t.contains("\"entries\"") || t.contains("\"creator\"") || t.contains("\"version\"")) {
+        if t.starts_with('{')
+            && t.contains("\"log\"")
+            && (t.contains("\"entries\"") || t.contains("\"creator\"") || t.contains("\"version\""))
+        {
             90
         } else {
             0
@@ -115,13 +124,21 @@ impl Format for Har {
     fn read(&self, input: &mut Input, sink: &mut Sink<'_>) -> Result<(), IngestError> {
         let bytes = input.read_all(sink.config.max_document_bytes)?;
         let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            IngestError::Invalid(format!("line {} column {}: invalid JSON: {e}", e.line(), e.column()))
+            IngestError::Invalid(format!(
+                "line {} column {}: invalid JSON: {e}",
+                e.line(),
+                e.column()
+            ))
         })?;
         let entries = doc
             .get("log")
             .and_then(|l| l.get("entries"))
             .and_then(Value::as_array)
-            .ok_or_else(|| IngestError::Invalid("expected a HAR document with `log.entries` as an array".into()))?;
+            .ok_or_else(|| {
+                IngestError::Invalid(
+                    "expected a HAR document with `log.entries` as an array".into(),
+                )
+            })?;
         let file = sink.file.to_string();
         for (i, e) in entries.iter().enumerate() {
             match entry_to_exchange(&file, i, e) {

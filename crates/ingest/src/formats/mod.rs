@@ -14,9 +14,9 @@ pub mod envoy;
 pub mod har;
 pub mod jsonl;
 pub mod openapi;
+pub mod otlp_convert;
 pub mod otlp_json;
 pub mod otlp_proto;
-pub mod otlp_convert;
 pub mod prometheus_json;
 pub mod prometheus_text;
 

@@ -20,7 +20,8 @@ impl Format for OpenApi {
             let l = l.trim_end();
             (l.starts_with("openapi:") || l.starts_with("\"openapi\":")) && l.contains('3')
         });
-        let json = t.trim_start().starts_with('{') && t.contains("\"openapi\"") && t.contains("\"paths\"");
+        let json =
+            t.trim_start().starts_with('{') && t.contains("\"openapi\"") && t.contains("\"paths\"");
         if yaml || json {
             93
         } else {
@@ -30,15 +31,23 @@ impl Format for OpenApi {
 
     fn read(&self, input: &mut Input, sink: &mut Sink<'_>) -> Result<(), IngestError> {
         let bytes = input.read_all(sink.config.max_document_bytes)?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| IngestError::Invalid(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            IngestError::Invalid(format!("invalid UTF-8 at byte {}", e.valid_up_to()))
+        })?;
         let doc: serde_json::Value = if text.trim_start().starts_with('{') {
             serde_json::from_str(text).map_err(|e| {
-                IngestError::Invalid(format!("line {} column {}: invalid JSON: {e}", e.line(), e.column()))
+                IngestError::Invalid(format!(
+                    "line {} column {}: invalid JSON: {e}",
+                    e.line(),
+                    e.column()
+                ))
             })?
         } else {
             serde_yaml_ng::from_str(text).map_err(|e| {
-                let loc = e.location().map(|l| format!("line {} column {}: ", l.line(), l.column())).unwrap_or_default();
+                let loc = e
+                    .location()
+                    .map(|l| format!("line {} column {}: ", l.line(), l.column()))
+                    .unwrap_or_default();
                 IngestError::Invalid(format!("{loc}invalid YAML: {e}"))
             })?
         };
@@ -51,9 +60,17 @@ impl Format for OpenApi {
         let version = doc
             .get("info")
             .and_then(|i| i.get("version"))
-            .and_then(|v| v.as_str().map(str::to_string).or_else(|| Some(v.to_string())))
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| Some(v.to_string()))
+            })
             .unwrap_or_default();
-        sink.summary.add_spec(SpecDoc { file: sink.file.to_string(), version, doc });
+        sink.summary.add_spec(SpecDoc {
+            file: sink.file.to_string(),
+            version,
+            doc,
+        });
         sink.records("openapi", 1);
         Ok(())
     }

@@ -33,12 +33,25 @@ pub fn value_text(v: &AnyValue) -> Option<std::borrow::Cow<'_, str>> {
         Value::IntValue(i) => Some(Cow::Owned(i.to_string())),
         Value::DoubleValue(d) => Some(Cow::Owned(d.to_string())),
         Value::BoolValue(b) => Some(Cow::Owned(b.to_string())),
-        Value::ArrayValue(a) => a.values.first().and_then(value_text).map(|c| Cow::Owned(c.into_owned())),
+        Value::ArrayValue(a) => a
+            .values
+            .first()
+            .and_then(value_text)
+            .map(|c| Cow::Owned(c.into_owned())),
         Value::KvlistValue(kv) => Some(Cow::Owned(
             serde_json::to_string(
                 &kv.values
                     .iter()
-                    .map(|k| (k.key.clone(), k.value.as_ref().and_then(value_text).map(|c| c.into_owned()).unwrap_or_default()))
+                    .map(|k| {
+                        (
+                            k.key.clone(),
+                            k.value
+                                .as_ref()
+                                .and_then(value_text)
+                                .map(|c| c.into_owned())
+                                .unwrap_or_default(),
+                        )
+                    })
                     .collect::<std::collections::BTreeMap<_, _>>(),
             )
             .unwrap_or_default(),
@@ -106,7 +119,9 @@ fn resource_of(attrs: &[KeyValue]) -> Resource {
         }
     }
     Resource {
-        service: attr(attrs, &["service.name"]).map(|c| c.into_owned()).unwrap_or_default(),
+        service: attr(attrs, &["service.name"])
+            .map(|c| c.into_owned())
+            .unwrap_or_default(),
         version: attr(attrs, &["service.version"]).map(|c| c.into_owned()),
         dims,
     }
@@ -145,7 +160,9 @@ fn span_failed(s: &Span) -> bool {
 }
 
 fn endpoint_of(s: &Span) -> (String, String, bool) {
-    let method = attr(&s.attributes, METHOD).map(|c| c.to_ascii_uppercase()).unwrap_or_default();
+    let method = attr(&s.attributes, METHOD)
+        .map(|c| c.to_ascii_uppercase())
+        .unwrap_or_default();
     if let Some(route) = attr(&s.attributes, ROUTE) {
         return (method, route.into_owned(), true);
     }
@@ -166,16 +183,29 @@ fn is_write(s: &Span) -> bool {
         if matches!(system.as_ref(), "redis" | "memcached") {
             return false;
         }
-        let op = attr(attrs, &["db.operation.name", "db.operation", "db.statement", "db.query.text"])
-            .map(|o| o.trim_start().to_ascii_uppercase())
-            .unwrap_or_default();
-        return ["INSERT", "UPDATE", "DELETE", "UPSERT", "MERGE", "REPLACE", "SAVE", "PUT"]
-            .iter()
-            .any(|w| op.starts_with(w));
+        let op = attr(
+            attrs,
+            &[
+                "db.operation.name",
+                "db.operation",
+                "db.statement",
+                "db.query.text",
+            ],
+        )
+        .map(|o| o.trim_start().to_ascii_uppercase())
+        .unwrap_or_default();
+        return [
+            "INSERT", "UPDATE", "DELETE", "UPSERT", "MERGE", "REPLACE", "SAVE", "PUT",
+        ]
+        .iter()
+        .any(|w| op.starts_with(w));
     }
     if s.kind == SPAN_KIND_CLIENT {
         if let Some(m) = attr(attrs, METHOD) {
-            return matches!(m.to_ascii_uppercase().as_str(), "POST" | "PUT" | "PATCH" | "DELETE");
+            return matches!(
+                m.to_ascii_uppercase().as_str(),
+                "POST" | "PUT" | "PATCH" | "DELETE"
+            );
         }
     }
     false
@@ -227,14 +257,21 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
     let mut resources = Vec::new();
     let mut infos: Vec<SpanInfo<'_>> = Vec::new();
     for rs in &req.resource_spans {
-        let res = resource_of(rs.resource.as_ref().map(|r| r.attributes.as_slice()).unwrap_or(&[]));
+        let res = resource_of(
+            rs.resource
+                .as_ref()
+                .map(|r| r.attributes.as_slice())
+                .unwrap_or(&[]),
+        );
         resources.push(res);
         let ri = resources.len() - 1;
         for ss in &rs.scope_spans {
             for span in &ss.spans {
                 let has_http = attr(&span.attributes, METHOD).is_some();
                 let is_server = span.kind == SPAN_KIND_SERVER
-                    || (span.parent_span_id.is_empty() && has_http && span.kind != SPAN_KIND_CLIENT);
+                    || (span.parent_span_id.is_empty()
+                        && has_http
+                        && span.kind != SPAN_KIND_CLIENT);
                 let is_client = !is_server
                     && (span.kind == SPAN_KIND_CLIENT
                         || span.kind == SPAN_KIND_PRODUCER
@@ -260,7 +297,11 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
     for i in infos.iter_mut() {
         if i.is_server {
             let (m, r, templ) = endpoint_of(i.span);
-            let r = if templ { r } else { apitriage_model::path::normalize(&r) };
+            let r = if templ {
+                r
+            } else {
+                apitriage_model::path::normalize(&r)
+            };
             i.server_endpoint = Some(apitriage_model::path::endpoint(&m, &r));
         }
     }
@@ -322,7 +363,11 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
             let em = attr(&ev.attributes, &["exception.message"]);
             let st = attr(&ev.attributes, &["exception.stacktrace"]);
             let body = em.as_deref().or(st.as_deref()).unwrap_or("");
-            let t = if ev.time_unix_nano > 0 { ev.time_unix_nano as i64 } else { time };
+            let t = if ev.time_unix_nano > 0 {
+                ev.time_unix_nano as i64
+            } else {
+                time
+            };
             sink.summary.add_log(&LogRecord {
                 time: t,
                 service: &res.service,
@@ -356,7 +401,8 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
                     }
                 }
             }
-            let dim_refs: Vec<(&str, &str)> = dims.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let dim_refs: Vec<(&str, &str)> =
+                dims.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
             let status = attr_int(&s.attributes, STATUS).and_then(|c| u16::try_from(c).ok());
             let error_type = attr(&s.attributes, &["error.type"]);
             let step = first_fail[n].as_ref().map(|(_, st)| st.clone());
@@ -372,11 +418,17 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
                 duration_ms,
                 trace_id: trace_id.as_deref(),
                 version: res.version.as_deref(),
-                resend_count: attr_int(&s.attributes, &["http.request.resend_count"]).unwrap_or(0).clamp(0, 1000) as u32,
+                resend_count: attr_int(&s.attributes, &["http.request.resend_count"])
+                    .unwrap_or(0)
+                    .clamp(0, 1000) as u32,
                 dims: &dim_refs,
                 source: Some(Source::Trace),
                 wrote: has_child[n].then_some(wrote[n]),
-                failing_step: if i.failed { step.as_deref().or(Some("handler")) } else { None },
+                failing_step: if i.failed {
+                    step.as_deref().or(Some("handler"))
+                } else {
+                    None
+                },
             };
             sink.summary.add_request(&rec);
             sink.records("traces", 1);
@@ -384,7 +436,8 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
             let a = &s.attributes;
             let mut name = attr(a, PEER).map(|c| c.into_owned());
             if name.is_none() {
-                name = attr(a, &["url.full", "http.url"]).and_then(|u| host_of(&u).map(str::to_string));
+                name = attr(a, &["url.full", "http.url"])
+                    .and_then(|u| host_of(&u).map(str::to_string));
             }
             let name = name.unwrap_or_else(|| s.name.clone());
             let mut error_text = String::new();
@@ -405,8 +458,14 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
                     error_text.push_str(&m);
                 }
             }
-            let retry_after = attr(a, &["http.response.header.retry-after", "http.response.header.retry_after"])
-                .and_then(|v| v.trim().parse::<f64>().ok());
+            let retry_after = attr(
+                a,
+                &[
+                    "http.response.header.retry-after",
+                    "http.response.header.retry_after",
+                ],
+            )
+            .and_then(|v| v.trim().parse::<f64>().ok());
             let caller_endpoint = ancestor[n]
                 .and_then(|x| infos[x].server_endpoint.clone())
                 .unwrap_or_default();
@@ -417,12 +476,16 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
                 downstream: &name,
                 kind: downstream_kind(a),
                 status: attr_int(a, STATUS).and_then(|c| u16::try_from(c).ok()),
-                error: i.failed || !error_text.trim().is_empty() && s.status.as_ref().is_none_or(|st| st.code != 1),
+                error: i.failed
+                    || !error_text.trim().is_empty()
+                        && s.status.as_ref().is_none_or(|st| st.code != 1),
                 error_text: (!error_text.trim().is_empty()).then_some(error_text.trim()),
                 duration_ms,
                 retry_after_s: retry_after,
                 write: i.write,
-                resend_count: attr_int(a, &["http.request.resend_count"]).unwrap_or(0).clamp(0, 1000) as u32,
+                resend_count: attr_int(a, &["http.request.resend_count"])
+                    .unwrap_or(0)
+                    .clamp(0, 1000) as u32,
             });
             sink.records("traces", 1);
         } else {
@@ -434,7 +497,8 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
 /// Splits a Java/Python/Go style stack trace's first line into (type, message).
 pub fn exception_from_text(body: &str) -> Option<(&str, &str)> {
     let first = body.lines().next()?.trim();
-    let looks_traced = body.contains("\n\tat ") || body.contains("\n    at ") || body.contains("Traceback");
+    let looks_traced =
+        body.contains("\n\tat ") || body.contains("\n    at ") || body.contains("Traceback");
     let (ty, msg) = first.split_once(": ").unwrap_or((first, ""));
     let ty = ty.rsplit(' ').next().unwrap_or(ty);
     let is_type = ty.contains('.') && (ty.ends_with("Exception") || ty.ends_with("Error"))
@@ -445,12 +509,25 @@ pub fn exception_from_text(body: &str) -> Option<(&str, &str)> {
 /// Reads one logs export request into the sink.
 pub fn logs(req: &ExportLogsServiceRequest, sink: &mut Sink<'_>) {
     for rl in &req.resource_logs {
-        let res = resource_of(rl.resource.as_ref().map(|r| r.attributes.as_slice()).unwrap_or(&[]));
+        let res = resource_of(
+            rl.resource
+                .as_ref()
+                .map(|r| r.attributes.as_slice())
+                .unwrap_or(&[]),
+        );
         for sl in &rl.scope_logs {
             for lr in &sl.log_records {
-                let time = if lr.time_unix_nano > 0 { lr.time_unix_nano } else { lr.observed_time_unix_nano } as i64;
+                let time = if lr.time_unix_nano > 0 {
+                    lr.time_unix_nano
+                } else {
+                    lr.observed_time_unix_nano
+                } as i64;
                 if time <= 0 {
-                    sink.skip_at("logs", "log record", "has neither timeUnixNano nor observedTimeUnixNano");
+                    sink.skip_at(
+                        "logs",
+                        "log record",
+                        "has neither timeUnixNano nor observedTimeUnixNano",
+                    );
                     continue;
                 }
                 let body = lr.body.as_ref().and_then(value_text).unwrap_or_default();
@@ -480,7 +557,9 @@ pub fn logs(req: &ExportLogsServiceRequest, sink: &mut Sink<'_>) {
                     Some(m) => apitriage_model::path::endpoint(m, &r),
                     None => r.into_owned(),
                 });
-                let version = attr(a, &["service.version"]).map(|c| c.into_owned()).or(res.version.clone());
+                let version = attr(a, &["service.version"])
+                    .map(|c| c.into_owned())
+                    .or(res.version.clone());
                 let trace_id = hex(&lr.trace_id);
                 sink.summary.add_log(&LogRecord {
                     time,
@@ -503,11 +582,20 @@ pub fn logs(req: &ExportLogsServiceRequest, sink: &mut Sink<'_>) {
 /// Reads one metrics export request into the sink.
 pub fn metrics(req: &ExportMetricsServiceRequest, sink: &mut Sink<'_>) {
     for rm in &req.resource_metrics {
-        let res_attrs = rm.resource.as_ref().map(|r| r.attributes.as_slice()).unwrap_or(&[]);
+        let res_attrs = rm
+            .resource
+            .as_ref()
+            .map(|r| r.attributes.as_slice())
+            .unwrap_or(&[]);
         let res = resource_of(res_attrs);
         for sm in &rm.scope_metrics {
             for m in &sm.metrics {
-                let emit = |name: &str, time: u64, attrs: &[KeyValue], value: f64, cumulative: bool, sink: &mut Sink<'_>| {
+                let emit = |name: &str,
+                            time: u64,
+                            attrs: &[KeyValue],
+                            value: f64,
+                            cumulative: bool,
+                            sink: &mut Sink<'_>| {
                     let mut labels: Vec<(String, String)> = Vec::new();
                     if !res.service.is_empty() {
                         labels.push(("service".into(), res.service.clone()));
@@ -522,12 +610,25 @@ pub fn metrics(req: &ExportMetricsServiceRequest, sink: &mut Sink<'_>) {
                             labels.push((kv.key.clone(), v.into_owned()));
                         }
                     }
-                    let refs: Vec<(&str, &str)> = labels.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+                    let refs: Vec<(&str, &str)> = labels
+                        .iter()
+                        .map(|(a, b)| (a.as_str(), b.as_str()))
+                        .collect();
                     if time == 0 {
-                        sink.skip_at("metrics", &format!("metric {name}"), "data point has no timeUnixNano");
+                        sink.skip_at(
+                            "metrics",
+                            &format!("metric {name}"),
+                            "data point has no timeUnixNano",
+                        );
                         return;
                     }
-                    sink.summary.add_metric(&MetricPoint { time: time as i64, name, labels: &refs, value, cumulative });
+                    sink.summary.add_metric(&MetricPoint {
+                        time: time as i64,
+                        name,
+                        labels: &refs,
+                        value,
+                        cumulative,
+                    });
                     sink.records("metrics", 1);
                 };
                 match &m.data {
@@ -543,32 +644,81 @@ pub fn metrics(req: &ExportMetricsServiceRequest, sink: &mut Sink<'_>) {
                         let cumulative = s.is_monotonic && s.aggregation_temporality == 2;
                         for p in &s.data_points {
                             if let Some(v) = number(p.value.as_ref()) {
-                                emit(&m.name, p.time_unix_nano, &p.attributes, v, cumulative, sink);
+                                emit(
+                                    &m.name,
+                                    p.time_unix_nano,
+                                    &p.attributes,
+                                    v,
+                                    cumulative,
+                                    sink,
+                                );
                             }
                         }
                     }
                     Some(Data::Histogram(h)) => {
                         let cumulative = h.aggregation_temporality == 2;
                         for p in &h.data_points {
-                            emit(&format!("{}_count", m.name), p.time_unix_nano, &p.attributes, p.count as f64, cumulative, sink);
+                            emit(
+                                &format!("{}_count", m.name),
+                                p.time_unix_nano,
+                                &p.attributes,
+                                p.count as f64,
+                                cumulative,
+                                sink,
+                            );
                             if let Some(sum) = p.sum {
-                                emit(&format!("{}_sum", m.name), p.time_unix_nano, &p.attributes, sum, cumulative, sink);
+                                emit(
+                                    &format!("{}_sum", m.name),
+                                    p.time_unix_nano,
+                                    &p.attributes,
+                                    sum,
+                                    cumulative,
+                                    sink,
+                                );
                             }
                         }
                     }
                     Some(Data::ExponentialHistogram(h)) => {
                         let cumulative = h.aggregation_temporality == 2;
                         for p in &h.data_points {
-                            emit(&format!("{}_count", m.name), p.time_unix_nano, &p.attributes, p.count as f64, cumulative, sink);
+                            emit(
+                                &format!("{}_count", m.name),
+                                p.time_unix_nano,
+                                &p.attributes,
+                                p.count as f64,
+                                cumulative,
+                                sink,
+                            );
                             if let Some(sum) = p.sum {
-                                emit(&format!("{}_sum", m.name), p.time_unix_nano, &p.attributes, sum, cumulative, sink);
+                                emit(
+                                    &format!("{}_sum", m.name),
+                                    p.time_unix_nano,
+                                    &p.attributes,
+                                    sum,
+                                    cumulative,
+                                    sink,
+                                );
                             }
                         }
                     }
                     Some(Data::Summary(s)) => {
                         for p in &s.data_points {
-                            emit(&format!("{}_count", m.name), p.time_unix_nano, &p.attributes, p.count as f64, true, sink);
-                            emit(&format!("{}_sum", m.name), p.time_unix_nano, &p.attributes, p.sum, true, sink);
+                            emit(
+                                &format!("{}_count", m.name),
+                                p.time_unix_nano,
+                                &p.attributes,
+                                p.count as f64,
+                                true,
+                                sink,
+                            );
+                            emit(
+                                &format!("{}_sum", m.name),
+                                p.time_unix_nano,
+                                &p.attributes,
+                                p.sum,
+                                true,
+                                sink,
+                            );
                         }
                     }
                     None => sink.skip_at("metrics", &format!("metric {}", m.name), "has no data"),

@@ -23,7 +23,9 @@ const KEYS: [(&str, &str); 3] = [
 /// Which signal a JSON text holds: the OTLP key that appears first.
 fn signal_of(text: &str) -> Option<&'static str> {
     KEYS.iter()
-        .filter_map(|(k, kind)| memchr::memmem::find(text.as_bytes(), k.as_bytes()).map(|p| (p, *kind)))
+        .filter_map(|(k, kind)| {
+            memchr::memmem::find(text.as_bytes(), k.as_bytes()).map(|p| (p, *kind))
+        })
         .min()
         .map(|(_, kind)| kind)
 }
@@ -79,7 +81,9 @@ impl Format for OtlpJson {
     fn read(&self, input: &mut Input, sink: &mut Sink<'_>) -> Result<(), IngestError> {
         let first_line_complete = {
             let lines = super::head_lines(input.head(), 1);
-            lines.first().is_some_and(|l| serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok())
+            lines
+                .first()
+                .is_some_and(|l| serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok())
         };
         if first_line_complete {
             return super::for_each_line(input, sink, "traces", |line, number, sink| {
@@ -88,7 +92,11 @@ impl Format for OtlpJson {
                     return;
                 };
                 if let Err(e) = read_one(line, kind, sink) {
-                    sink.skip_line(kind, number, format!("not a valid OTLP/JSON {kind} request: {e}"));
+                    sink.skip_line(
+                        kind,
+                        number,
+                        format!("not a valid OTLP/JSON {kind} request: {e}"),
+                    );
                 }
             });
         }
@@ -108,11 +116,19 @@ impl Format for OtlpJson {
                     let piece = value.to_string();
                     let k = signal_of(&piece).unwrap_or(kind);
                     if let Err(e) = read_one(&piece, k, sink) {
-                        sink.skip_at(k, "document", format!("not a valid OTLP/JSON {k} request: {e}"));
+                        sink.skip_at(
+                            k,
+                            "document",
+                            format!("not a valid OTLP/JSON {k} request: {e}"),
+                        );
                     }
                 }
                 Some(Err(e)) => {
-                    sink.skip_line(kind, e.line() as u64, format!("invalid JSON at column {}: {e}", e.column()));
+                    sink.skip_line(
+                        kind,
+                        e.line() as u64,
+                        format!("invalid JSON at column {}: {e}", e.column()),
+                    );
                     break;
                 }
             }

@@ -36,7 +36,10 @@ fn decode(bytes: &[u8], name: &str, sink: &mut Sink<'_>) -> bool {
         match kind {
             "traces" => {
                 if let Ok(r) = ExportTraceServiceRequest::decode(bytes) {
-                    if r.resource_spans.iter().any(|rs| rs.scope_spans.iter().any(|s| !s.spans.is_empty())) {
+                    if r.resource_spans
+                        .iter()
+                        .any(|rs| rs.scope_spans.iter().any(|s| !s.spans.is_empty()))
+                    {
                         sink.file("traces");
                         otlp_convert::traces(&r, sink);
                         return true;
@@ -45,7 +48,10 @@ fn decode(bytes: &[u8], name: &str, sink: &mut Sink<'_>) -> bool {
             }
             "logs" => {
                 if let Ok(r) = ExportLogsServiceRequest::decode(bytes) {
-                    if r.resource_logs.iter().any(|rl| rl.scope_logs.iter().any(|s| !s.log_records.is_empty())) {
+                    if r.resource_logs
+                        .iter()
+                        .any(|rl| rl.scope_logs.iter().any(|s| !s.log_records.is_empty()))
+                    {
                         sink.file("logs");
                         otlp_convert::logs(&r, sink);
                         return true;
@@ -54,7 +60,10 @@ fn decode(bytes: &[u8], name: &str, sink: &mut Sink<'_>) -> bool {
             }
             _ => {
                 if let Ok(r) = ExportMetricsServiceRequest::decode(bytes) {
-                    if r.resource_metrics.iter().any(|rm| rm.scope_metrics.iter().any(|s| !s.metrics.is_empty())) {
+                    if r.resource_metrics
+                        .iter()
+                        .any(|rm| rm.scope_metrics.iter().any(|s| !s.metrics.is_empty()))
+                    {
                         sink.file("metrics");
                         otlp_convert::metrics(&r, sink);
                         return true;
@@ -86,7 +95,8 @@ impl Format for OtlpProto {
         let mut frames = Vec::new();
         let mut at = 0usize;
         while at + 4 <= bytes.len() {
-            let len = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
+            let len = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+                as usize;
             let Some(end) = (at + 4).checked_add(len).filter(|e| *e <= bytes.len()) else {
                 break;
             };
@@ -96,7 +106,11 @@ impl Format for OtlpProto {
         if at == bytes.len() && !frames.is_empty() {
             for (offset, frame) in frames {
                 if !decode(frame, &name, sink) {
-                    sink.skip_at("traces", &format!("byte {offset}"), "frame is not a valid OTLP export request");
+                    sink.skip_at(
+                        "traces",
+                        &format!("byte {offset}"),
+                        "frame is not a valid OTLP export request",
+                    );
                 }
             }
             return Ok(());

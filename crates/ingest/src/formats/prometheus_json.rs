@@ -25,8 +25,15 @@ fn sample(v: &Value) -> Option<(i64, f64)> {
 fn read_response(doc: &Value, at: &str, sink: &mut Sink<'_>) {
     let status = doc.get("status").and_then(Value::as_str).unwrap_or("");
     if status != "success" {
-        let err = doc.get("error").and_then(Value::as_str).unwrap_or("no error text");
-        sink.skip_at("metrics", at, format!("response status is {status:?}, not \"success\": {err}"));
+        let err = doc
+            .get("error")
+            .and_then(Value::as_str)
+            .unwrap_or("no error text");
+        sink.skip_at(
+            "metrics",
+            at,
+            format!("response status is {status:?}, not \"success\": {err}"),
+        );
         return;
     }
     let Some(data) = doc.get("data") else {
@@ -41,7 +48,10 @@ fn read_response(doc: &Value, at: &str, sink: &mut Sink<'_>) {
     for (i, s) in series.iter().enumerate() {
         let empty = serde_json::Map::new();
         let metric = s.get("metric").and_then(Value::as_object).unwrap_or(&empty);
-        let name = metric.get("__name__").and_then(Value::as_str).unwrap_or("query_result");
+        let name = metric
+            .get("__name__")
+            .and_then(Value::as_str)
+            .unwrap_or("query_result");
         let labels: Vec<(&str, &str)> = metric
             .iter()
             .filter(|(k, _)| k.as_str() != "__name__")
@@ -51,16 +61,29 @@ fn read_response(doc: &Value, at: &str, sink: &mut Sink<'_>) {
             (Some(Value::Array(vs)), _) => vs.iter().collect(),
             (_, Some(v)) => vec![v],
             _ => {
-                sink.skip_at("metrics", &format!("{at} data.result[{i}]"), "expected `values` or `value`");
+                sink.skip_at(
+                    "metrics",
+                    &format!("{at} data.result[{i}]"),
+                    "expected `values` or `value`",
+                );
                 continue;
             }
         };
         // counters are recognised by the name suffix Prometheus conventions give them.
-        let cumulative = name.ends_with("_total") || name.ends_with("_count") || name.ends_with("_sum") || name.ends_with("_bucket");
+        let cumulative = name.ends_with("_total")
+            || name.ends_with("_count")
+            || name.ends_with("_sum")
+            || name.ends_with("_bucket");
         for (j, p) in points.iter().enumerate() {
             match sample(p) {
                 Some((time, value)) => {
-                    sink.summary.add_metric(&MetricPoint { time, name, labels: &labels, value, cumulative });
+                    sink.summary.add_metric(&MetricPoint {
+                        time,
+                        name,
+                        labels: &labels,
+                        value,
+                        cumulative,
+                    });
                     sink.records("metrics", 1);
                 }
                 None => sink.skip_at(
@@ -82,7 +105,12 @@ impl Format for PrometheusJson {
         let head = &input.head()[..input.head().len().min(4096)];
         let t = String::from_utf8_lossy(head);
         let tt = t.trim_start();
-        if tt.starts_with('{') && t.contains("\"status\"") && t.contains("\"resultType\"") || tt.starts_with('{') && t.contains("\"data\"") && t.contains("\"result\"") && t.contains("\"status\"") {
+        if tt.starts_with('{') && t.contains("\"status\"") && t.contains("\"resultType\"")
+            || tt.starts_with('{')
+                && t.contains("\"data\"")
+                && t.contains("\"result\"")
+                && t.contains("\"status\"")
+        {
             90
         } else {
             0
@@ -102,7 +130,11 @@ impl Format for PrometheusJson {
                     read_response(&doc, &format!("response {n}"), sink);
                 }
                 Some(Err(e)) => {
-                    sink.skip_line("metrics", e.line() as u64, format!("invalid JSON at column {}: {e}", e.column()));
+                    sink.skip_line(
+                        "metrics",
+                        e.line() as u64,
+                        format!("invalid JSON at column {}: {e}", e.column()),
+                    );
                     break;
                 }
             }

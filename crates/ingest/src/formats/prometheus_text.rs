@@ -20,7 +20,11 @@ fn parse_sample(line: &str) -> Result<Sample<'_>, String> {
         .find(|c: char| c == '{' || c.is_whitespace())
         .ok_or("expected `name value [timestamp]`")?;
     let name = &line[..name_end];
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    {
         return Err(format!("invalid metric name {:?}", truncate(name)));
     }
     let mut rest = &line[name_end..];
@@ -85,7 +89,9 @@ fn parse_sample(line: &str) -> Result<Sample<'_>, String> {
         "+Inf" => f64::INFINITY,
         "-Inf" => f64::NEG_INFINITY,
         "NaN" => f64::NAN,
-        _ => v.parse::<f64>().map_err(|_| format!("sample value {:?} is not a number", truncate(v)))?,
+        _ => v
+            .parse::<f64>()
+            .map_err(|_| format!("sample value {:?} is not a number", truncate(v)))?,
     };
     Ok((name, labels, value, parts.next()))
 }
@@ -104,8 +110,12 @@ impl Format for PrometheusText {
         if lines.is_empty() {
             return 0;
         }
-        let meta = lines.iter().any(|l| l.starts_with("# TYPE ") || l.starts_with("# HELP "));
-        let samples = super::share(&lines, |l| l.starts_with('#') || parse_sample(l).is_ok_and(|s| s.3.is_some()));
+        let meta = lines
+            .iter()
+            .any(|l| l.starts_with("# TYPE ") || l.starts_with("# HELP "));
+        let samples = super::share(&lines, |l| {
+            l.starts_with('#') || parse_sample(l).is_ok_and(|s| s.3.is_some())
+        });
         match (meta, samples) {
             (true, s) if s >= 80 => 88,
             (false, s) if s == 100 && lines.len() >= 2 => 50,
@@ -130,11 +140,23 @@ impl Format for PrometheusText {
             match parse_sample(line) {
                 Ok((name, labels, value, ts)) => {
                     let Some(ts) = ts else {
-                        sink.skip_line("metrics", number, "sample has no timestamp, so it cannot be placed in time");
+                        sink.skip_line(
+                            "metrics",
+                            number,
+                            "sample has no timestamp, so it cannot be placed in time",
+                        );
                         return;
                     };
-                    let Some(time) = ts.parse::<f64>().ok().and_then(apitriage_model::time::from_epoch_number) else {
-                        sink.skip_line("metrics", number, format!("timestamp {:?} is not a number", truncate(ts)));
+                    let Some(time) = ts
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(apitriage_model::time::from_epoch_number)
+                    else {
+                        sink.skip_line(
+                            "metrics",
+                            number,
+                            format!("timestamp {:?} is not a number", truncate(ts)),
+                        );
                         return;
                     };
                     let base = name
@@ -142,11 +164,22 @@ impl Format for PrometheusText {
                         .trim_end_matches("_count")
                         .trim_end_matches("_sum")
                         .trim_end_matches("_bucket");
-                    let ty = types.get(name).or_else(|| types.get(base)).map(String::as_str);
-                    let cumulative = matches!(ty, Some("counter" | "histogram" | "summary")) && !name.ends_with("_created")
+                    let ty = types
+                        .get(name)
+                        .or_else(|| types.get(base))
+                        .map(String::as_str);
+                    let cumulative = matches!(ty, Some("counter" | "histogram" | "summary"))
+                        && !name.ends_with("_created")
                         || ty.is_none() && name.ends_with("_total");
-                    let refs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                    sink.summary.add_metric(&MetricPoint { time, name, labels: &refs, value, cumulative });
+                    let refs: Vec<(&str, &str)> =
+                        labels.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    sink.summary.add_metric(&MetricPoint {
+                        time,
+                        name,
+                        labels: &refs,
+                        value,
+                        cumulative,
+                    });
                     sink.records("metrics", 1);
                 }
                 Err(msg) => sink.skip_line("metrics", number, msg),

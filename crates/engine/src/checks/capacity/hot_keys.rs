@@ -16,13 +16,23 @@ impl Check for HotKeys {
         let mut out = Vec::new();
         let (bc, ic) = (cx.inc.baseline.coarse(), cx.inc.window.coarse());
         for dim in ["tenant", "user"] {
-            let Some(table) = cx.view.dim(dim) else { continue };
+            let Some(table) = cx.view.dim(dim) else {
+                continue;
+            };
             let mut tot_b = 0u64;
             let mut tot_a = 0u64;
             let mut rows: Vec<(String, u64, u64)> = Vec::new();
             for (v, series) in table.iter() {
-                let b: u64 = series.0.range(bc.0..bc.1).map(|(_, c)| c.total as u64).sum();
-                let a: u64 = series.0.range(ic.0..ic.1).map(|(_, c)| c.total as u64).sum();
+                let b: u64 = series
+                    .0
+                    .range(bc.0..bc.1)
+                    .map(|(_, c)| c.total as u64)
+                    .sum();
+                let a: u64 = series
+                    .0
+                    .range(ic.0..ic.1)
+                    .map(|(_, c)| c.total as u64)
+                    .sum();
                 tot_b += b;
                 tot_a += a;
                 rows.push((cx.view.s.s(*v).to_string(), b, a));
@@ -41,7 +51,11 @@ impl Check for HotKeys {
                         self.id(),
                         "capacity",
                         (0.3 + sa).min(0.85),
-                        format!("{dim} {v} took {} of the traffic (baseline {})", pct(sa), pct(sb)),
+                        format!(
+                            "{dim} {v} took {} of the traffic (baseline {})",
+                            pct(sa),
+                            pct(sb)
+                        ),
                         vec![format!("request rate {:.1}/s → {:.1}/s", rate_b, rate_a)],
                     );
                     if let Some(s) = cx.facts.blame_target(cx.inc) {
@@ -56,14 +70,31 @@ impl Check for HotKeys {
             let (b, a) = d.calls_per_request;
             // A herd is ours only when the store is not failing on its own and nothing
             // further down failed first (a cache outage sends reads to the database).
-            if b > 0.0 && a / b >= 1.8 && a - b >= 0.3 && d.load_driven() && super::upstream_cause(cx).is_none() {
+            if b > 0.0
+                && a / b >= 1.8
+                && a - b >= 0.3
+                && d.load_driven()
+                && super::upstream_cause(cx).is_none()
+            {
                 out.push(
                     found(
                         self.id(),
                         "capacity",
                         ((a / b - 1.0) / 4.0).clamp(0.3, 0.8),
-                        format!("{} makes {:.1}× more calls per request to {} ({:.2} → {:.2})", d.caller, a / b, d.downstream, b, a),
-                        vec![format!("{} latency p95 {:.0} ms → {:.0} ms", d.downstream, d.d.before.latency.quantile(0.95).unwrap_or(0.0), d.d.after.latency.quantile(0.95).unwrap_or(0.0))],
+                        format!(
+                            "{} makes {:.1}× more calls per request to {} ({:.2} → {:.2})",
+                            d.caller,
+                            a / b,
+                            d.downstream,
+                            b,
+                            a
+                        ),
+                        vec![format!(
+                            "{} latency p95 {:.0} ms → {:.0} ms",
+                            d.downstream,
+                            d.d.before.latency.quantile(0.95).unwrap_or(0.0),
+                            d.d.after.latency.quantile(0.95).unwrap_or(0.0)
+                        )],
                     )
                     .blame(d.caller.clone()),
                 );

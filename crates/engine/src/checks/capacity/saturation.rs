@@ -19,7 +19,9 @@ pub fn resource_of(name: &str) -> Option<&'static str> {
     if has("pending") && (has("conn") || has("pool")) || has("pool") && has("wait") {
         return Some("connection pool waiters");
     }
-    if (has("conn") || has("pool")) && (has("active") || has("usage") || has("used") || has("in_use")) {
+    if (has("conn") || has("pool"))
+        && (has("active") || has("usage") || has("used") || has("in_use"))
+    {
         return Some("connection pool use");
     }
     if has("queue") || has("backlog") || has("queued") {
@@ -31,7 +33,11 @@ pub fn resource_of(name: &str) -> Option<&'static str> {
     if has("cpu") && !has("limit") && !has("cores") {
         return Some("CPU");
     }
-    if (has("memory") || has("heap")) && (has("used") || has("usage") || has("rss") || has("bytes")) && !has("limit") && !has("max") {
+    if (has("memory") || has("heap"))
+        && (has("used") || has("usage") || has("rss") || has("bytes"))
+        && !has("limit")
+        && !has("max")
+    {
         return Some("memory");
     }
     if has("open_fds") || has("file_descriptor") || has("fds") {
@@ -45,7 +51,11 @@ pub fn resource_of(name: &str) -> Option<&'static str> {
 
 /// Mean value per bucket over a window, with counters turned into per-bucket increases.
 fn window_mean(s: &MetricSeries, start: i64, end: i64) -> Option<f64> {
-    let pts: Vec<(i64, f64)> = s.points.range(start..end).map(|(b, a)| (*b, if s.cumulative { a.max } else { a.mean() })).collect();
+    let pts: Vec<(i64, f64)> = s
+        .points
+        .range(start..end)
+        .map(|(b, a)| (*b, if s.cumulative { a.max } else { a.mean() }))
+        .collect();
     if s.cumulative {
         if pts.len() < 2 {
             return None;
@@ -67,20 +77,39 @@ impl Check for Saturation {
     }
 
     fn run(&self, cx: &Cx<'_>) -> Outcome {
-        let series: Vec<&MetricSeries> = cx.view.metrics().filter(|m| resource_of(&m.name).is_some()).collect();
+        let series: Vec<&MetricSeries> = cx
+            .view
+            .metrics()
+            .filter(|m| resource_of(&m.name).is_some())
+            .collect();
         if series.is_empty() {
             return Outcome::NotRun("saturation metrics (CPU, memory, GC, pools, threads, queues) from Prometheus or OTLP");
         }
         let (bw, iw) = (cx.inc.baseline, cx.inc.window);
         let mut rises: Vec<(f64, String, String, f64, f64)> = Vec::new();
         for s in series {
-            let (Some(b), Some(a)) = (window_mean(s, bw.start, bw.end), window_mean(s, iw.start, iw.end)) else {
+            let (Some(b), Some(a)) = (
+                window_mean(s, bw.start, bw.end),
+                window_mean(s, iw.start, iw.end),
+            ) else {
                 continue;
             };
-            let ratio = if b.abs() > 1e-9 { a / b } else if a > 0.0 { 10.0 } else { 1.0 };
+            let ratio = if b.abs() > 1e-9 {
+                a / b
+            } else if a > 0.0 {
+                10.0
+            } else {
+                1.0
+            };
             if ratio >= 1.5 && a - b > 1e-6 {
                 let res = resource_of(&s.name).unwrap_or("");
-                rises.push((ratio, res.to_string(), format!("{}{{{}}}", s.name, s.labels), b, a));
+                rises.push((
+                    ratio,
+                    res.to_string(),
+                    format!("{}{{{}}}", s.name, s.labels),
+                    b,
+                    a,
+                ));
             }
         }
         if rises.is_empty() {
@@ -99,17 +128,31 @@ impl Check for Saturation {
             .collect();
         if let Some(d) = super::upstream_cause(cx) {
             strength *= 0.4;
-            ev.push(format!("likely a consequence: {} → {} changed first", d.caller, d.downstream));
+            ev.push(format!(
+                "likely a consequence: {} → {} changed first",
+                d.caller, d.downstream
+            ));
         }
         let services: Vec<&str> = cx
             .view
             .metrics()
-            .filter(|m| rises.iter().take(3).any(|r| r.2 == format!("{}{{{}}}", m.name, m.labels)) && !m.service.is_empty())
+            .filter(|m| {
+                rises
+                    .iter()
+                    .take(3)
+                    .any(|r| r.2 == format!("{}{{{}}}", m.name, m.labels))
+                    && !m.service.is_empty()
+            })
             .map(|m| m.service.as_str())
             .collect();
         let origin = cx.facts.origin_service();
         let origin_rises = origin.is_some_and(|o| {
-            cx.view.metrics().any(|m| m.service == o && rises.iter().any(|r| r.2 == format!("{}{{{}}}", m.name, m.labels)))
+            cx.view.metrics().any(|m| {
+                m.service == o
+                    && rises
+                        .iter()
+                        .any(|r| r.2 == format!("{}{{{}}}", m.name, m.labels))
+            })
         });
         if origin.is_some() && !origin_rises {
             strength *= 0.6;

@@ -25,7 +25,10 @@ impl Check for TailFirst {
         if p99a < 1.5 * p99b {
             return Outcome::Ran(vec![]);
         }
-        let range = crate::view::Window { start: cx.inc.onset / apitriage_model::summary::BUCKET - 60, end: cx.inc.window.end };
+        let range = crate::view::Window {
+            start: cx.inc.onset / apitriage_model::summary::BUCKET - 60,
+            end: cx.inc.window.end,
+        };
         let d = Dense::new(cells, range);
         let base_rate = f.before.server_rate() + f.before.client_rate();
         let mut first_slow = None;
@@ -56,13 +59,21 @@ impl Check for TailFirst {
         if super::upstream_cause(cx).is_some() {
             strength = 0.1;
         }
-        let lead_text = if lead.is_finite() { format!("{lead:.0} s before errors rose") } else { "with no error rise".to_string() };
+        let lead_text = if lead.is_finite() {
+            format!("{lead:.0} s before errors rose")
+        } else {
+            "with no error rise".to_string()
+        };
         Outcome::Ran(vec![found(
             self.id(),
             "capacity",
             strength,
             format!("p99 of {ep} {} → {}, {lead_text}", ms(p99b), ms(p99a)),
-            vec![format!("p95 {} → {}", ms(f.before.q(0.95).unwrap_or(0.0)), ms(f.after.q(0.95).unwrap_or(0.0)))],
+            vec![format!(
+                "p95 {} → {}",
+                ms(f.before.q(0.95).unwrap_or(0.0)),
+                ms(f.after.q(0.95).unwrap_or(0.0))
+            )],
         )
         .blame(cx.facts.blame_target(cx.inc).unwrap_or_else(|| svc.clone()))])
     }

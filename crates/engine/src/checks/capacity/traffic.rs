@@ -21,7 +21,11 @@ impl Check for Traffic {
             let fr = {
                 let b = f.before.total as f64 / cx.inc.baseline.seconds().max(1.0);
                 let a = f.after.total as f64 / cx.inc.window.seconds().max(1.0);
-                if b > 0.0 { a / b } else { 1.0 }
+                if b > 0.0 {
+                    a / b
+                } else {
+                    1.0
+                }
             };
             let mut f = found(
                 self.id(),

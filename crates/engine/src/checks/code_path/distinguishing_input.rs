@@ -16,7 +16,9 @@ impl Check for DistinguishingInput {
     fn run(&self, cx: &Cx<'_>) -> Outcome {
         let rows = contrast(cx);
         if rows.is_empty() {
-            return Outcome::NotRun("request dimensions (user, cohort, role, tenant, client version)");
+            return Outcome::NotRun(
+                "request dimensions (user, cohort, role, tenant, client version)",
+            );
         }
         let mut out = Vec::new();
         for d in rows.iter().take(3) {
@@ -29,10 +31,20 @@ impl Check for DistinguishingInput {
                 continue;
             }
             let mut f = found(
-                if bucket == "code_path" { self.id() } else { "contract.client_version_split" },
+                if bucket == "code_path" {
+                    self.id()
+                } else {
+                    "contract.client_version_split"
+                },
                 bucket,
                 0.45 * (d.share_of_failures - d.share_of_baseline).max(0.0) + 0.15,
-                format!("{} = {} carries {} of failures but {} of baseline traffic", d.name, d.value, pct(d.share_of_failures), pct(d.share_of_baseline)),
+                format!(
+                    "{} = {} carries {} of failures but {} of baseline traffic",
+                    d.name,
+                    d.value,
+                    pct(d.share_of_failures),
+                    pct(d.share_of_baseline)
+                ),
                 vec![],
             );
             if let Some(s) = cx.facts.blame_target(cx.inc) {

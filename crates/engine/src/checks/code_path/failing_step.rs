@@ -21,7 +21,11 @@ impl Check for FailingStep {
                 continue;
             }
             for ex in list {
-                if !cx.inc.window.contains(ex.time.div_euclid(apitriage_model::summary::BUCKET)) {
+                if !cx
+                    .inc
+                    .window
+                    .contains(ex.time.div_euclid(apitriage_model::summary::BUCKET))
+                {
                     continue;
                 }
                 if let Some(st) = &ex.failing_step {
@@ -33,7 +37,11 @@ impl Check for FailingStep {
         if total == 0 {
             return Outcome::NotRun("traces of failing requests with child spans");
         }
-        let (step, n) = steps.iter().max_by_key(|x| *x.1).map(|(s, n)| (s.clone(), *n)).unwrap_or_default();
+        let (step, n) = steps
+            .iter()
+            .max_by_key(|x| *x.1)
+            .map(|(s, n)| (s.clone(), *n))
+            .unwrap_or_default();
         let bucket = match step.as_str() {
             "database" | "external call" => "dependency",
             "validation" => "contract",
@@ -43,7 +51,10 @@ impl Check for FailingStep {
             self.id(),
             bucket,
             0.2,
-            format!("failing requests fail first at the {step} step ({} of sampled failures)", pct(n as f64 / total as f64)),
+            format!(
+                "failing requests fail first at the {step} step ({} of sampled failures)",
+                pct(n as f64 / total as f64)
+            ),
             steps.iter().map(|(s, n)| format!("{s}: {n}")).collect(),
         )])
     }

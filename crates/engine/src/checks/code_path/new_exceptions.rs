@@ -9,7 +9,14 @@ use apitriage_model::classify::Signal;
 pub struct NewExceptions;
 
 /// (service, signature stats, before per min, after count) of signatures new or surging.
-pub fn surging<'a>(cx: &'a Cx<'_>) -> Vec<(String, &'a apitriage_model::summary::SignatureStats, f64, u64)> {
+pub fn surging<'a>(
+    cx: &'a Cx<'_>,
+) -> Vec<(
+    String,
+    &'a apitriage_model::summary::SignatureStats,
+    f64,
+    u64,
+)> {
     let (bc, ic) = (cx.inc.baseline.coarse(), cx.inc.window.coarse());
     let bmin = ((bc.1 - bc.0).max(1)) as f64;
     let imin = ((ic.1 - ic.0).max(1)) as f64;
@@ -41,16 +48,26 @@ impl Check for NewExceptions {
             // configuration rather than at a provider.
             let wrong_address = st.signal == Some(Signal::Dns)
                 && before == 0.0
-                && cx.facts.origin.as_ref().is_some_and(|o| o.internal && o.name == svc && o.load_driven_by.is_none());
+                && cx
+                    .facts
+                    .origin
+                    .as_ref()
+                    .is_some_and(|o| o.internal && o.name == svc && o.load_driven_by.is_none());
             let bucket = match st.signal {
-                Some(Signal::NullDeref | Signal::RouteNotFound | Signal::Config | Signal::Permission) | None => "code_path",
+                Some(
+                    Signal::NullDeref | Signal::RouteNotFound | Signal::Config | Signal::Permission,
+                )
+                | None => "code_path",
                 Some(Signal::Validation | Signal::Deserialization) => "contract",
                 Some(Signal::Dns) if wrong_address => "code_path",
                 _ => continue,
             };
             let mut eps: Vec<(&String, &u32)> = st.endpoints.iter().collect();
             eps.sort_by(|a, b| b.1.cmp(a.1));
-            let mut ev = vec![format!("{} in the incident window, {:.1}/min in the baseline", n, before)];
+            let mut ev = vec![format!(
+                "{} in the incident window, {:.1}/min in the baseline",
+                n, before
+            )];
             if let Some((e, c)) = eps.first() {
                 ev.push(format!("mostly on {e} ({c})"));
             }
@@ -59,7 +76,17 @@ impl Check for NewExceptions {
             }
             ev.push(format!("first: {}", st.example));
             let new = before == 0.0;
-            let base = if bucket == "code_path" { if new { 0.75 } else { 0.5 } } else if new { 0.55 } else { 0.4 };
+            let base = if bucket == "code_path" {
+                if new {
+                    0.75
+                } else {
+                    0.5
+                }
+            } else if new {
+                0.55
+            } else {
+                0.4
+            };
             // A handful of new exceptions do not explain hundreds of failures.
             let f = &cx.facts.focus;
             let excess = ((f.after.server_errors + f.after.client_errors) as f64
@@ -71,14 +98,33 @@ impl Check for NewExceptions {
             } else {
                 svc.clone()
             };
-            let strength = base * explains * super::super::origin_weight(cx, &culprit).max(if bucket == "contract" { 0.7 } else { 0.0 });
-            let title = if st.exception_type.is_empty() { st.example.clone() } else { st.exception_type.clone() };
+            let strength = base
+                * explains
+                * super::super::origin_weight(cx, &culprit).max(if bucket == "contract" {
+                    0.7
+                } else {
+                    0.0
+                });
+            let title = if st.exception_type.is_empty() {
+                st.example.clone()
+            } else {
+                st.exception_type.clone()
+            };
             out.push(
                 found(
-                    if bucket == "code_path" { self.id() } else { "contract.validation_errors" },
+                    if bucket == "code_path" {
+                        self.id()
+                    } else {
+                        "contract.validation_errors"
+                    },
                     bucket,
                     strength,
-                    format!("{} {} in {}", if new { "new" } else { "surging" }, title, svc),
+                    format!(
+                        "{} {} in {}",
+                        if new { "new" } else { "surging" },
+                        title,
+                        svc
+                    ),
                     ev,
                 )
                 .blame(culprit),

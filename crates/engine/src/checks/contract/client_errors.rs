@@ -15,14 +15,20 @@ impl Check for ClientErrors {
         if cx.view.endpoints.is_empty() {
             return Outcome::NotRun("request records with status codes");
         }
-        let rate = |st: &crate::view::ReqStats| -> f64 { CONTRACT_STATUSES.iter().map(|s| st.status_rate(*s)).sum() };
+        let rate = |st: &crate::view::ReqStats| -> f64 {
+            CONTRACT_STATUSES.iter().map(|s| st.status_rate(*s)).sum()
+        };
         let mut rows = Vec::new();
         for (svc, ep) in cx.view.endpoints.keys() {
             let b = cx.view.endpoint(svc, ep, cx.inc.baseline);
             let a = cx.view.endpoint(svc, ep, cx.inc.window);
             let (rb, ra) = (rate(&b), rate(&a));
             // At least six extra refusals: a few 422s on a quiet endpoint are business as usual.
-            if a.total >= 10 && ra - rb >= 0.05 && ra > 2.0 * rb && (ra - rb) * a.total as f64 >= 6.0 {
+            if a.total >= 10
+                && ra - rb >= 0.05
+                && ra > 2.0 * rb
+                && (ra - rb) * a.total as f64 >= 6.0
+            {
                 let top = CONTRACT_STATUSES
                     .iter()
                     .map(|s| (a.status_rate(*s) - b.status_rate(*s), *s))
@@ -35,7 +41,10 @@ impl Check for ClientErrors {
         rows.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         // A gateway passing on a 422 from the service behind it is not where it arose.
         let svcs: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
-        let keep: Vec<String> = super::super::deepest(cx, &svcs).into_iter().map(str::to_string).collect();
+        let keep: Vec<String> = super::super::deepest(cx, &svcs)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         let n_endpoints = rows.len();
         let mut rows: Vec<_> = rows.into_iter().filter(|r| keep.contains(&r.1)).collect();
         rows.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
@@ -46,12 +55,17 @@ impl Check for ClientErrors {
                 let svc = super::super::owner_of(cx, &svc);
                 let concentrated = if n_endpoints <= 2 { 1.0 } else { 0.7 };
                 let deployed = cx.facts.change_of(&svc).is_some();
-                let strength = ((0.35 + jump) * concentrated + if deployed { 0.15 } else { 0.0 }).min(0.9);
+                let strength =
+                    ((0.35 + jump) * concentrated + if deployed { 0.15 } else { 0.0 }).min(0.9);
                 found(
                     self.id(),
                     "contract",
                     strength,
-                    format!("{top}s on {ep} ({svc}): {} → {} of requests", pct(rb), pct(ra)),
+                    format!(
+                        "{top}s on {ep} ({svc}): {} → {} of requests",
+                        pct(rb),
+                        pct(ra)
+                    ),
                     vec![
                         format!("{n} requests in the incident window"),
                         format!("{n_endpoints} endpoint(s) with a contract-status spike"),

@@ -35,13 +35,24 @@ pub fn parse_error_culprit(cx: &super::Cx<'_>, reader: &str) -> String {
     // Direct callees first, then anything further down, then anyone; within each, the
     // deploy closest to the onset (a breaking release fails at once).
     let direct: Vec<&String> = reach.iter().skip(1).take_while(|_| true).collect();
-    let is_direct = |s: &str| cx.view.downstreams.keys().any(|(c, d)| c == reader && d == s);
+    let is_direct = |s: &str| {
+        cx.view
+            .downstreams
+            .keys()
+            .any(|(c, d)| c == reader && d == s)
+    };
     cx.facts
         .near
         .iter()
         .filter(|c| c.kind == apitriage_model::ChangeKind::Deploy && c.service != reader)
         .map(|c| {
-            let tier = if is_direct(&c.service) { 2.0 } else if direct.contains(&&c.service) { 1.0 } else { 0.0 };
+            let tier = if is_direct(&c.service) {
+                2.0
+            } else if direct.contains(&&c.service) {
+                1.0
+            } else {
+                0.0
+            };
             let gap = ((cx.inc.onset - c.time) as f64 / 1e9).abs();
             (tier - gap / 7200.0, c.service.clone())
         })

@@ -18,7 +18,12 @@ impl Check for ReleaseCorrelation {
             return Outcome::NotRun("change events or service.version in telemetry");
         }
         let contract_symptoms = cx.facts.services.values().any(|d| {
-            let rate = |st: &crate::view::ReqStats| -> f64 { super::CONTRACT_STATUSES.iter().map(|s| st.status_rate(*s)).sum() };
+            let rate = |st: &crate::view::ReqStats| -> f64 {
+                super::CONTRACT_STATUSES
+                    .iter()
+                    .map(|s| st.status_rate(*s))
+                    .sum()
+            };
             rate(&d.after) - rate(&d.before) >= 0.03
         }) || super::validation_logs::rising(cx).is_some();
         if !contract_symptoms {

@@ -21,7 +21,14 @@ fn keys(e: &Exchange) -> Option<BTreeSet<String>> {
 }
 
 fn mime(e: &Exchange) -> String {
-    e.response_content_type.clone().unwrap_or_default().split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    e.response_content_type
+        .clone()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 impl Check for Shape {
@@ -40,7 +47,12 @@ impl Check for Shape {
             let ep = apitriage_model::path::normalize(&late.path);
             let earlier: Vec<&Exchange> = ex
                 .iter()
-                .filter(|e| e.time < onset && e.method == late.method && apitriage_model::path::normalize(&e.path) == ep && !e.failed())
+                .filter(|e| {
+                    e.time < onset
+                        && e.method == late.method
+                        && apitriage_model::path::normalize(&e.path) == ep
+                        && !e.failed()
+                })
                 .collect();
             let Some(prev) = earlier.last() else { continue };
             if mime(prev) != mime(late) && !mime(late).is_empty() {
@@ -48,7 +60,13 @@ impl Check for Shape {
                     self.id(),
                     "contract",
                     0.6,
-                    format!("{} {} answered {} where it answered {} before", late.method, ep, mime(late), mime(prev)),
+                    format!(
+                        "{} {} answered {} where it answered {} before",
+                        late.method,
+                        ep,
+                        mime(late),
+                        mime(prev)
+                    ),
                     vec![format!("{}: entry {}", late.file, late.entry)],
                 ));
                 break;
@@ -66,11 +84,26 @@ impl Check for Shape {
                             late.method,
                             ep,
                             late.status,
-                            missing.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                            missing
+                                .iter()
+                                .map(|s| format!("`{s}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                         vec![
                             format!("earlier response (entry {}) had them", prev.entry),
-                            if added.is_empty() { String::new() } else { format!("new field(s): {}", added.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")) },
+                            if added.is_empty() {
+                                String::new()
+                            } else {
+                                format!(
+                                    "new field(s): {}",
+                                    added
+                                        .iter()
+                                        .map(|s| s.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )
+                            },
                         ]
                         .into_iter()
                         .filter(|s| !s.is_empty())

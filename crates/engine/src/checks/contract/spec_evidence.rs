@@ -25,13 +25,18 @@ impl Check for SpecEvidence {
     fn run(&self, cx: &Cx<'_>) -> Outcome {
         let docs = &cx.view.s.specs;
         if docs.is_empty() {
-            return Outcome::NotRun("an OpenAPI document (and a HAR capture to validate against it)");
+            return Outcome::NotRun(
+                "an OpenAPI document (and a HAR capture to validate against it)",
+            );
         }
-        let mut specs: Vec<Spec> = docs.iter().filter_map(|d| Spec::from_value(d.doc.clone(), &d.file).ok()).collect();
+        let mut specs: Vec<Spec> = docs
+            .iter()
+            .filter_map(|d| Spec::from_value(d.doc.clone(), &d.file).ok())
+            .collect();
         if specs.is_empty() {
             return Outcome::NotRun("an OpenAPI document that loads (see input problems)");
         }
-        specs.sort_by(|a, b| version_key(a.version()).cmp(&version_key(b.version())));
+        specs.sort_by_key(|s| version_key(s.version()));
         let (old, new) = (&specs[0], &specs[specs.len() - 1]);
         // The service that shipped the new version, if a release of that version is known.
         let owner = cx
@@ -42,20 +47,37 @@ impl Check for SpecEvidence {
             .map(|c| c.service.clone())
             .or_else(|| cx.facts.blame_target(cx.inc));
         let mut out = Vec::new();
-        let focus_route = cx.inc.endpoint.as_deref().and_then(|e| e.split_once(' ')).map(|(m, r)| (m.to_string(), r.to_string()));
+        let focus_route = cx
+            .inc
+            .endpoint
+            .as_deref()
+            .and_then(|e| e.split_once(' '))
+            .map(|(m, r)| (m.to_string(), r.to_string()));
         if old.version() != new.version() {
             let report = apitriage_spec::diff(old, new);
-            let breaking: Vec<&apitriage_spec::Change> =
-                report.changes.iter().filter(|c| c.severity == Severity::Breaking).collect();
+            let breaking: Vec<&apitriage_spec::Change> = report
+                .changes
+                .iter()
+                .filter(|c| c.severity == Severity::Breaking)
+                .collect();
             if !breaking.is_empty() {
                 let on_focus: Vec<&&apitriage_spec::Change> = breaking
                     .iter()
-                    .filter(|c| focus_route.as_ref().is_some_and(|(m, r)| *m == c.method && routes_equal(r, &c.path)))
+                    .filter(|c| {
+                        focus_route
+                            .as_ref()
+                            .is_some_and(|(m, r)| *m == c.method && routes_equal(r, &c.path))
+                    })
                     .collect();
-                let pick: Vec<&apitriage_spec::Change> =
-                    if on_focus.is_empty() { breaking.iter().copied().take(4).collect() } else { on_focus.iter().map(|c| **c).take(4).collect() };
-                let shown: Vec<String> =
-                    pick.iter().map(|c| format!("[{}] {} {}: {}", c.id, c.method, c.path, c.detail)).collect();
+                let pick: Vec<&apitriage_spec::Change> = if on_focus.is_empty() {
+                    breaking.iter().copied().take(4).collect()
+                } else {
+                    on_focus.iter().map(|c| **c).take(4).collect()
+                };
+                let shown: Vec<String> = pick
+                    .iter()
+                    .map(|c| format!("[{}] {} {}: {}", c.id, c.method, c.path, c.detail))
+                    .collect();
                 let mut f = found(
                     self.id(),
                     "contract",
@@ -65,7 +87,11 @@ impl Check for SpecEvidence {
                         breaking.len(),
                         old.version(),
                         new.version(),
-                        if on_focus.is_empty() { String::new() } else { format!(", {} on the failing endpoint", on_focus.len()) }
+                        if on_focus.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} on the failing endpoint", on_focus.len())
+                        }
                     ),
                     shown,
                 );
@@ -77,8 +103,14 @@ impl Check for SpecEvidence {
         }
         // Exchanges around the incident against the contract clients were built for.
         let from = cx.inc.onset - 60 * BUCKET;
-        let recent: Vec<apitriage_model::Exchange> =
-            cx.view.s.exchanges.iter().filter(|x| x.time >= from).cloned().collect();
+        let recent: Vec<apitriage_model::Exchange> = cx
+            .view
+            .s
+            .exchanges
+            .iter()
+            .filter(|x| x.time >= from)
+            .cloned()
+            .collect();
         if !recent.is_empty() {
             let report = apitriage_spec::check(old, &recent);
             let body: Vec<&apitriage_spec::Violation> = report
@@ -98,9 +130,21 @@ impl Check for SpecEvidence {
                         v.status,
                         old.version(),
                         v.expected,
-                        if v.pointer.is_empty() { "/" } else { &v.pointer }
+                        if v.pointer.is_empty() {
+                            "/"
+                        } else {
+                            &v.pointer
+                        }
                     ),
-                    body.iter().take(4).map(|v| format!("{} entry {}: [{}] expected {}, found {}", v.file, v.entry, v.rule, v.expected, v.found)).collect(),
+                    body.iter()
+                        .take(4)
+                        .map(|v| {
+                            format!(
+                                "{} entry {}: [{}] expected {}, found {}",
+                                v.file, v.entry, v.rule, v.expected, v.found
+                            )
+                        })
+                        .collect(),
                 );
                 if let Some(o) = &owner {
                     f = f.blame(o.clone());
@@ -117,7 +161,13 @@ fn routes_equal(a: &str, b: &str) -> bool {
     let norm = |s: &str| -> Vec<String> {
         s.trim_end_matches('/')
             .split('/')
-            .map(|p| if p.starts_with('{') || p.starts_with(':') { "{}".to_string() } else { p.to_string() })
+            .map(|p| {
+                if p.starts_with('{') || p.starts_with(':') {
+                    "{}".to_string()
+                } else {
+                    p.to_string()
+                }
+            })
             .collect()
     };
     norm(a) == norm(b)

@@ -43,7 +43,13 @@ impl Check for ValidationLogs {
             self.id(),
             "contract",
             (0.45 + (a / (b + 1.0)).ln() / 12.0).min(0.85),
-            format!("{} logged by {}: {:.1}/min → {:.1}/min", sig.describe(), svc, b, a),
+            format!(
+                "{} logged by {}: {:.1}/min → {:.1}/min",
+                sig.describe(),
+                svc,
+                b,
+                a
+            ),
             vec![format!("{n} records in the incident window")],
         )
         .blame(culprit)])

@@ -21,13 +21,24 @@ impl Check for DnsTls {
             for d in &cx.facts.downstreams {
                 let n = d.d.after.signals[apitriage_model::summary::signal_index(sig)];
                 let nb = d.d.before.signals[apitriage_model::summary::signal_index(sig)];
-                if n >= 5 && n as f64 > 3.0 * nb as f64 * (cx.inc.window.seconds() / cx.inc.baseline.seconds().max(1.0)) {
+                if n >= 5
+                    && n as f64
+                        > 3.0
+                            * nb as f64
+                            * (cx.inc.window.seconds() / cx.inc.baseline.seconds().max(1.0))
+                {
                     out.push(
                         found(
                             self.id(),
                             "dependency",
                             0.7,
-                            format!("{} from {} to {}: {} calls in the incident window", sig.describe(), d.caller, d.downstream, n),
+                            format!(
+                                "{} from {} to {}: {} calls in the incident window",
+                                sig.describe(),
+                                d.caller,
+                                d.downstream,
+                                n
+                            ),
                             vec![format!("{nb} such failures in the baseline")],
                         )
                         .blame_dependency(d.downstream.clone()),
@@ -40,7 +51,13 @@ impl Check for DnsTls {
                         self.id(),
                         "dependency",
                         0.45 * super::super::log_dependency_weight(cx),
-                        format!("{} logged by {}: {:.1}/min → {:.1}/min", sig.describe(), svc, b, a),
+                        format!(
+                            "{} logged by {}: {:.1}/min → {:.1}/min",
+                            sig.describe(),
+                            svc,
+                            b,
+                            a
+                        ),
                         vec![format!("{n} records in the incident window")],
                     ));
                 }

@@ -29,7 +29,11 @@ fn describe(cx: &Cx<'_>, d: &DownDelta, strength: f64, chain: Option<&[String]>)
         d.caller, d.calls_per_request.0, d.calls_per_request.1
     ));
     if let Some(hops) = chain {
-        ev.push(format!("blame chain: {} → {}", hops.join(" → "), d.downstream));
+        ev.push(format!(
+            "blame chain: {} → {}",
+            hops.join(" → "),
+            d.downstream
+        ));
     }
     let mut edges: Vec<String> = cx
         .view
@@ -44,12 +48,22 @@ fn describe(cx: &Cx<'_>, d: &DownDelta, strength: f64, chain: Option<&[String]>)
     if !edges.is_empty() {
         ev.push(format!("called from {}", edges.join(", ")));
     }
-    let what = if a.error_rate() - b.error_rate() >= 0.05 { "fails" } else { "slowed down" };
+    let what = if a.error_rate() - b.error_rate() >= 0.05 {
+        "fails"
+    } else {
+        "slowed down"
+    };
     found(
         "dependency.downstream_step_change",
         "dependency",
         strength,
-        format!("downstream {} {} at the onset: errors {} → {}", d.downstream, what, pct(b.error_rate()), pct(a.error_rate())),
+        format!(
+            "downstream {} {} at the onset: errors {} → {}",
+            d.downstream,
+            what,
+            pct(b.error_rate()),
+            pct(a.error_rate())
+        ),
         ev,
     )
     .blame_dependency(d.downstream.clone())
@@ -62,12 +76,18 @@ impl Check for DownstreamStep {
 
     fn run(&self, cx: &Cx<'_>) -> Outcome {
         if cx.view.downstreams.is_empty() {
-            return Outcome::NotRun("client spans (OTLP traces with CLIENT spans, db.system or peer.service)");
+            return Outcome::NotRun(
+                "client spans (OTLP traces with CLIENT spans, db.system or peer.service)",
+            );
         }
         if let Some(o) = &cx.facts.origin {
             if o.internal {
                 let why = match &o.load_driven_by {
-                    Some(d) if o.hops.len() > 1 && o.hops.last() == Some(&o.name) && o.hops.contains(d) => {
+                    Some(d)
+                        if o.hops.len() > 1
+                            && o.hops.last() == Some(&o.name)
+                            && o.hops.contains(d) =>
+                    {
                         format!("; {d} sends it far more calls per request than before")
                     }
                     Some(d) => format!("; its calls to {d} multiplied with load"),
@@ -83,7 +103,12 @@ impl Check for DownstreamStep {
                 .blame(o.name.clone())]);
             }
             let caller = o.hops.last().cloned().unwrap_or_default();
-            if let Some(d) = cx.facts.downstreams.iter().find(|d| d.caller == caller && d.downstream == o.name) {
+            if let Some(d) = cx
+                .facts
+                .downstreams
+                .iter()
+                .find(|d| d.caller == caller && d.downstream == o.name)
+            {
                 let strength = d.strength.max(0.55);
                 return Outcome::Ran(vec![describe(cx, d, strength, Some(&o.hops))]);
             }
@@ -94,7 +119,9 @@ impl Check for DownstreamStep {
             .facts
             .downstreams
             .iter()
-            .filter(|d| d.strength >= 0.2 && !d.load_driven() && !cx.facts.internal.contains(&d.downstream))
+            .filter(|d| {
+                d.strength >= 0.2 && !d.load_driven() && !cx.facts.internal.contains(&d.downstream)
+            })
             .take(2)
             .map(|d| describe(cx, d, d.strength * 0.8, None))
             .collect();

@@ -16,7 +16,9 @@ impl Check for GatewayStatuses {
         if f.after.total == 0 {
             return Outcome::NotRun("requests with status codes at the focus endpoint");
         }
-        let share = |st: &crate::view::ReqStats| -> f64 { [502u16, 504].iter().map(|s| st.status_rate(*s)).sum() };
+        let share = |st: &crate::view::ReqStats| -> f64 {
+            [502u16, 504].iter().map(|s| st.status_rate(*s)).sum()
+        };
         let (b, a) = (share(&f.before), share(&f.after));
         if a - b < 0.03 {
             return Outcome::Ran(vec![]);
@@ -27,8 +29,16 @@ impl Check for GatewayStatuses {
             self.id(),
             "dependency",
             (0.2 + 0.3 * of_failures).min(0.5) * super::super::log_dependency_weight(cx),
-            format!("502/504 share of {} {} → {}", cx.inc.endpoint.as_deref().unwrap_or("requests"), pct(b), pct(a)),
-            vec![format!("{} of the server errors are 502/504", pct(of_failures.min(1.0)))],
+            format!(
+                "502/504 share of {} {} → {}",
+                cx.inc.endpoint.as_deref().unwrap_or("requests"),
+                pct(b),
+                pct(a)
+            ),
+            vec![format!(
+                "{} of the server errors are 502/504",
+                pct(of_failures.min(1.0))
+            )],
         )])
     }
 }

@@ -2,8 +2,8 @@
 
 use super::Check;
 
-mod downstream_step;
 mod dns_tls;
+mod downstream_step;
 mod gateway_statuses;
 mod rate_limits;
 mod timeouts;

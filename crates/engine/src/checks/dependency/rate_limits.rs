@@ -20,7 +20,10 @@ impl Check for RateLimits {
             let rb = b.rate_limited as f64 / b.calls.max(1) as f64;
             let ra = a.rate_limited as f64 / a.calls.max(1) as f64;
             if a.rate_limited >= 5 && ra > 3.0 * rb + 0.02 {
-                let mut ev = vec![format!("{} of {} calls answered 429 in the incident window", a.rate_limited, a.calls)];
+                let mut ev = vec![format!(
+                    "{} of {} calls answered 429 in the incident window",
+                    a.rate_limited, a.calls
+                )];
                 if a.max_retry_after_s > 0.0 {
                     ev.push(format!("Retry-After up to {:.0} s", a.max_retry_after_s));
                 }
@@ -29,7 +32,13 @@ impl Check for RateLimits {
                         self.id(),
                         "dependency",
                         (0.4 + ra).min(0.9),
-                        format!("{} rate-limits {}: 429 share {} → {}", d.downstream, d.caller, pct(rb), pct(ra)),
+                        format!(
+                            "{} rate-limits {}: 429 share {} → {}",
+                            d.downstream,
+                            d.caller,
+                            pct(rb),
+                            pct(ra)
+                        ),
                         ev,
                     )
                     .blame_dependency(d.downstream.clone()),

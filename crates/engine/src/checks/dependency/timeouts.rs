@@ -39,8 +39,15 @@ impl Check for Timeouts {
                 out.push(found(
                     self.id(),
                     "dependency",
-                    (0.25 + (a / (b + 1.0)).ln() / 20.0).min(0.5) * super::super::log_dependency_weight(cx),
-                    format!("{} in {} logs: {:.1}/min → {:.1}/min", sig.describe(), svc, b, a),
+                    (0.25 + (a / (b + 1.0)).ln() / 20.0).min(0.5)
+                        * super::super::log_dependency_weight(cx),
+                    format!(
+                        "{} in {} logs: {:.1}/min → {:.1}/min",
+                        sig.describe(),
+                        svc,
+                        b,
+                        a
+                    ),
                     vec![format!("{n} {} records in the incident window", sig.name())],
                 ));
             }

@@ -35,7 +35,10 @@ impl Check for ExpectedErrors {
             self.id(),
             "general",
             0.0,
-            format!("expected business errors at a steady rate, left out: {}", steady.len()),
+            format!(
+                "expected business errors at a steady rate, left out: {}",
+                steady.len()
+            ),
             steady,
         )])
     }

@@ -8,4 +8,8 @@ mod retries;
 mod symptoms;
 
 /// The cross-bucket checks.
-pub static CHECKS: &[&dyn Check] = &[&retries::Retries, &expected_errors::ExpectedErrors, &symptoms::Symptoms];
+pub static CHECKS: &[&dyn Check] = &[
+    &retries::Retries,
+    &expected_errors::ExpectedErrors,
+    &symptoms::Symptoms,
+];

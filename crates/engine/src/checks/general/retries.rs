@@ -29,7 +29,11 @@ impl Check for Retries {
             self.id(),
             "general",
             0.0,
-            format!("{} re-sent requests in the incident window; first attempts failed {} of the time", a.resent, pct(first_fail)),
+            format!(
+                "{} re-sent requests in the incident window; first attempts failed {} of the time",
+                a.resent,
+                pct(first_fail)
+            ),
             vec![
                 format!("re-sends that succeeded: {}", pct(retry_ok)),
                 format!("failure share of all attempts: {}", pct(final_fail)),

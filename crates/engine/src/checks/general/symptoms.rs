@@ -17,7 +17,10 @@ impl Check for Symptoms {
             return Outcome::NotRun("requests at the focus endpoint");
         }
         let mut out = Vec::new();
-        let (b, a) = (f.before.status_rate(499) + f.before.status_rate(408), f.after.status_rate(499) + f.after.status_rate(408));
+        let (b, a) = (
+            f.before.status_rate(499) + f.before.status_rate(408),
+            f.after.status_rate(499) + f.after.status_rate(408),
+        );
         if a - b >= 0.03 {
             out.push(found(
                 self.id(),
