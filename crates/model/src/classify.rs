@@ -247,7 +247,6 @@ const PATTERNS: &[(Signal, &[&str])] = &[
             "missing property",
             "could not resolve placeholder",
             "no value for",
-            "required property",
             "missing configuration",
             "env var",
             "configuration",

@@ -1,0 +1,195 @@
+//! The outside contract of INTERFACE.md, exercised through the binary: verbs, exit
+//! codes, the JSON shapes acceptance checks read.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_apitriage"))
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).env("NO_COLOR", "1").output().expect("binary runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn example() -> String {
+    root().join("examples/checkout-timeouts").display().to_string()
+}
+
+#[test]
+fn triage_json_follows_schema_version_1() {
+    let out = run(&["triage", &example(), "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = json(&out);
+    assert_eq!(r["schema_version"], 1);
+    let v = &r["verdict"];
+    let bucket = v["bucket"].as_str().unwrap();
+    assert!(["contract", "dependency", "capacity", "code_path", "inconclusive"].contains(&bucket));
+    let conf = v["confidence"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&conf));
+    let sum: f64 = ["contract", "dependency", "capacity", "code_path"].iter().map(|b| v["scores"][b].as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 0.01, "scores sum to {sum}");
+    for key in ["service", "endpoint", "dependency"] {
+        assert!(v["culprit"].get(key).is_some(), "culprit.{key} missing");
+    }
+    assert!(r["failure_mode"].is_array());
+    assert!(r["blast_radius"]["scope"].is_string());
+    assert!(r["blast_radius"]["after_deploy"].is_boolean());
+    assert!(r["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    for f in r["findings"].as_array().unwrap() {
+        for key in ["check", "bucket", "strength", "summary", "evidence"] {
+            assert!(f.get(key).is_some(), "finding without {key}: {f}");
+        }
+    }
+    assert!(r["next_check"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(r["avoid_first"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(r["mitigation"].as_array().is_some_and(|m| !m.is_empty()));
+    assert_eq!(r["input"]["skipped"], 0);
+    assert!(r["input"]["records"].as_u64().unwrap() > 1000);
+    // The bundled example is a payment-provider outage; its label sits beside it.
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/checkout-timeouts.truth.json")).unwrap()).unwrap();
+    assert_eq!(v["bucket"], truth["bucket"]);
+    assert_eq!(v["culprit"]["service"], truth["culprit"]["service"]);
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let a = run(&["triage", &example(), "--format", "json"]);
+    let b = run(&["triage", &example(), "--format", "json"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn text_and_markdown_reports() {
+    let out = run(&["triage", &example()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("Verdict: DEPENDENCY"), "{text}");
+    assert!(!text.contains('\x1b'), "NO_COLOR is honoured");
+    assert!(text.lines().filter(|l| !l.contains("http") && !l.contains('{')).all(|l| l.chars().count() <= 80), "80 columns:\n{text}");
+    let out = run(&["triage", &example(), "--format", "markdown"]);
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("| What you see first | Most likely bucket | Fastest next check | What to avoid doing first |"));
+}
+
+#[test]
+fn secrets_in_the_har_never_reach_any_output() {
+    for format in ["text", "json", "markdown"] {
+        let out = run(&["triage", &example(), "--format", format]);
+        let s = String::from_utf8_lossy(&out.stdout);
+        assert!(!s.contains("Bearer ey"), "{format} leaked a bearer token");
+        assert!(!s.to_ascii_lowercase().contains("cookie: "), "{format} leaked a cookie");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_name_the_problem() {
+    let out = run(&["triage", "/no/such/dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/dir"));
+    let out = run(&["triage", &example(), "--at", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_empty_directory_is_inconclusive_not_an_error() {
+    let dir = std::env::temp_dir().join(format!("apitriage-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run(&["triage", dir.to_str().unwrap(), "--format", "json"]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["verdict"]["bucket"], "inconclusive");
+}
+
+#[test]
+fn spec_diff_and_fail_on() {
+    let dir = root().join("crates/spec/tests/fixtures/petstore");
+    let (v1, v2) = (dir.join("v1.yaml"), dir.join("v2.yaml"));
+    let args = |extra: &[&str]| {
+        let mut a = vec!["spec", "diff", v1.to_str().unwrap(), v2.to_str().unwrap(), "--format", "json"];
+        a.extend_from_slice(extra);
+        a.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    let out = bin().args(args(&[])).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let r = json(&out);
+    assert_eq!(r["verdict"], "breaking");
+    let change = &r["changes"][0];
+    for key in ["id", "severity", "method", "path", "detail"] {
+        assert!(change.get(key).is_some(), "change without {key}");
+    }
+    let out = bin().args(args(&["--fail-on", "breaking"])).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["spec", "diff", v1.to_str().unwrap(), "/no/such.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn spec_check_lists_violations() {
+    let spec = root().join("examples/checkout-timeouts/openapi-5.22.7.yaml");
+    let har = root().join("examples/checkout-timeouts/session.har");
+    let out = run(&["spec", "check", "--spec", spec.to_str().unwrap(), har.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = json(&out);
+    assert!(r["checked"].as_u64().unwrap() > 0);
+    assert!(r["violations"].is_array());
+}
+
+#[test]
+fn patterns_json_is_one_object_per_line() {
+    let dir = std::env::temp_dir().join(format!("apitriage-patterns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("app.log");
+    std::fs::write(
+        &log,
+        "Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010\n\
+         Receiving block blk_-1608999687919862907 src: /10.250.19.103:54107 dest: /10.250.19.102:50010\n\
+         Failed password for invalid user admin from 183.62.140.253 port 38927 ssh2\n",
+    )
+    .unwrap();
+    let out = run(&["patterns", log.to_str().unwrap(), "--format", "json"]);
+    std::fs::remove_dir_all(&dir).ok();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["line"], 1);
+    assert_eq!(rows[0]["pattern"], rows[1]["pattern"]);
+    assert_ne!(rows[0]["pattern"], rows[2]["pattern"]);
+    assert!(rows[0]["template"].as_str().unwrap().contains("<*>"));
+}
+
+#[test]
+fn simulate_then_triage() {
+    let out = run(&["simulate", "--list"]);
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(list.lines().count() >= 26);
+    let dir = std::env::temp_dir().join(format!("apitriage-sim-{}", std::process::id()));
+    let out = run(&["simulate", "route-missing-after-deploy", "--seed", "11", "-o", dir.to_str().unwrap(), "-q"]);
+    assert!(out.status.success());
+    assert!(Path::new(&dir.join("truth.json")).exists());
+    let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    std::fs::remove_file(dir.join("truth.json")).unwrap();
+    let out = run(&["triage", dir.to_str().unwrap(), "--format", "json"]);
+    std::fs::remove_dir_all(&dir).ok();
+    let r = json(&out);
+    assert_eq!(r["verdict"]["bucket"], truth["bucket"]);
+    assert_eq!(r["input"]["skipped"], 0);
+}
+
+#[test]
+fn completions_and_man_page() {
+    let out = run(&["completions", "bash"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("apitriage"));
+    let out = run(&["man"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(".TH"));
+}
