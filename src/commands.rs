@@ -58,8 +58,10 @@ fn triage(a: TriageArgs) -> Result<u8, Failure> {
             )));
         }
     }
-    let summary = apitriage_ingest::read_paths(&inputs, &cfg.ingest, &|_| {})
+    let progress = crate::progress::Progress::start(a.common.quiet, count_files(&inputs));
+    let summary = apitriage_ingest::read_paths(&inputs, &cfg.ingest, &|n| progress.advance(n))
         .map_err(|e| Failure::usage(e.to_string()))?;
+    progress.finish();
     let opts = TriageOptions {
         at: a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?,
         endpoint: a.endpoint.clone(),
@@ -95,6 +97,12 @@ fn triage(a: TriageArgs) -> Result<u8, Failure> {
     let text = render(&report, &a.common)?;
     emit(a.common.output.as_deref(), &text)?;
     Ok(0)
+}
+
+fn count_files(inputs: &[PathBuf]) -> u64 {
+    apitriage_ingest::walk::collect(inputs)
+        .map(|v| v.len() as u64)
+        .unwrap_or(0)
 }
 
 fn render(report: &apitriage_model::Report, c: &Common) -> Result<String, Failure> {

@@ -13,29 +13,51 @@ fn root() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    bin().args(args).env("NO_COLOR", "1").output().expect("binary runs")
+    bin()
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("binary runs")
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn example() -> String {
-    root().join("examples/checkout-timeouts").display().to_string()
+    root()
+        .join("examples/checkout-timeouts")
+        .display()
+        .to_string()
 }
 
 #[test]
 fn triage_json_follows_schema_version_1() {
     let out = run(&["triage", &example(), "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r = json(&out);
     assert_eq!(r["schema_version"], 1);
     let v = &r["verdict"];
     let bucket = v["bucket"].as_str().unwrap();
-    assert!(["contract", "dependency", "capacity", "code_path", "inconclusive"].contains(&bucket));
+    assert!([
+        "contract",
+        "dependency",
+        "capacity",
+        "code_path",
+        "inconclusive"
+    ]
+    .contains(&bucket));
     let conf = v["confidence"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&conf));
-    let sum: f64 = ["contract", "dependency", "capacity", "code_path"].iter().map(|b| v["scores"][b].as_f64().unwrap()).sum();
+    let sum: f64 = ["contract", "dependency", "capacity", "code_path"]
+        .iter()
+        .map(|b| v["scores"][b].as_f64().unwrap())
+        .sum();
     assert!((sum - 1.0).abs() < 0.01, "scores sum to {sum}");
     for key in ["service", "endpoint", "dependency"] {
         assert!(v["culprit"].get(key).is_some(), "culprit.{key} missing");
@@ -55,8 +77,10 @@ fn triage_json_follows_schema_version_1() {
     assert_eq!(r["input"]["skipped"], 0);
     assert!(r["input"]["records"].as_u64().unwrap() > 1000);
     // The bundled example is a payment-provider outage; its label sits beside it.
-    let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/checkout-timeouts.truth.json")).unwrap()).unwrap();
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/checkout-timeouts.truth.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(v["bucket"], truth["bucket"]);
     assert_eq!(v["culprit"]["service"], truth["culprit"]["service"]);
 }
@@ -74,7 +98,12 @@ fn text_and_markdown_reports() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("Verdict: DEPENDENCY"), "{text}");
     assert!(!text.contains('\x1b'), "NO_COLOR is honoured");
-    assert!(text.lines().filter(|l| !l.contains("http") && !l.contains('{')).all(|l| l.chars().count() <= 80), "80 columns:\n{text}");
+    assert!(
+        text.lines()
+            .filter(|l| !l.contains("http") && !l.contains('{'))
+            .all(|l| l.chars().count() <= 80),
+        "80 columns:\n{text}"
+    );
     let out = run(&["triage", &example(), "--format", "markdown"]);
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.contains("| What you see first | Most likely bucket | Fastest next check | What to avoid doing first |"));
@@ -86,7 +115,10 @@ fn secrets_in_the_har_never_reach_any_output() {
         let out = run(&["triage", &example(), "--format", format]);
         let s = String::from_utf8_lossy(&out.stdout);
         assert!(!s.contains("Bearer ey"), "{format} leaked a bearer token");
-        assert!(!s.to_ascii_lowercase().contains("cookie: "), "{format} leaked a cookie");
+        assert!(
+            !s.to_ascii_lowercase().contains("cookie: "),
+            "{format} leaked a cookie"
+        );
     }
 }
 
@@ -116,7 +148,14 @@ fn spec_diff_and_fail_on() {
     let dir = root().join("crates/spec/tests/fixtures/petstore");
     let (v1, v2) = (dir.join("v1.yaml"), dir.join("v2.yaml"));
     let args = |extra: &[&str]| {
-        let mut a = vec!["spec", "diff", v1.to_str().unwrap(), v2.to_str().unwrap(), "--format", "json"];
+        let mut a = vec![
+            "spec",
+            "diff",
+            v1.to_str().unwrap(),
+            v2.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
         a.extend_from_slice(extra);
         a.into_iter().map(str::to_string).collect::<Vec<_>>()
     };
@@ -128,7 +167,10 @@ fn spec_diff_and_fail_on() {
     for key in ["id", "severity", "method", "path", "detail"] {
         assert!(change.get(key).is_some(), "change without {key}");
     }
-    let out = bin().args(args(&["--fail-on", "breaking"])).output().unwrap();
+    let out = bin()
+        .args(args(&["--fail-on", "breaking"]))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let out = run(&["spec", "diff", v1.to_str().unwrap(), "/no/such.yaml"]);
     assert_eq!(out.status.code(), Some(2));
@@ -138,8 +180,21 @@ fn spec_diff_and_fail_on() {
 fn spec_check_lists_violations() {
     let spec = root().join("examples/checkout-timeouts/openapi-5.22.7.yaml");
     let har = root().join("examples/checkout-timeouts/session.har");
-    let out = run(&["spec", "check", "--spec", spec.to_str().unwrap(), har.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&[
+        "spec",
+        "check",
+        "--spec",
+        spec.to_str().unwrap(),
+        har.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r = json(&out);
     assert!(r["checked"].as_u64().unwrap() > 0);
     assert!(r["violations"].is_array());
@@ -160,7 +215,10 @@ fn patterns_json_is_one_object_per_line() {
     let out = run(&["patterns", log.to_str().unwrap(), "--format", "json"]);
     std::fs::remove_dir_all(&dir).ok();
     let text = String::from_utf8(out.stdout).unwrap();
-    let rows: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["line"], 1);
     assert_eq!(rows[0]["pattern"], rows[1]["pattern"]);
@@ -174,10 +232,19 @@ fn simulate_then_triage() {
     let list = String::from_utf8(out.stdout).unwrap();
     assert!(list.lines().count() >= 26);
     let dir = std::env::temp_dir().join(format!("apitriage-sim-{}", std::process::id()));
-    let out = run(&["simulate", "route-missing-after-deploy", "--seed", "11", "-o", dir.to_str().unwrap(), "-q"]);
+    let out = run(&[
+        "simulate",
+        "route-missing-after-deploy",
+        "--seed",
+        "11",
+        "-o",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
     assert!(out.status.success());
     assert!(Path::new(&dir.join("truth.json")).exists());
-    let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
     std::fs::remove_file(dir.join("truth.json")).unwrap();
     let out = run(&["triage", dir.to_str().unwrap(), "--format", "json"]);
     std::fs::remove_dir_all(&dir).ok();

@@ -63,11 +63,7 @@ pub fn read_file(path: &Path, config: &IngestConfig, summary: &mut Summary) {
     }
     let opened = match input::Input::open(path) {
         Ok(i) => i,
-        Err(e) => {
-            summary.ignore(format!("{name}: {e}"));
-            summary.problem(format!("{name}: {e}"));
-            return;
-        }
+        Err(e) => return unreadable(&name, e, summary),
     };
     read_input(opened, &name, config, summary);
 }
@@ -76,7 +72,22 @@ pub fn read_file(path: &Path, config: &IngestConfig, summary: &mut Summary) {
 pub fn read_bytes(name: &str, bytes: &[u8], config: &IngestConfig, summary: &mut Summary) {
     match input::Input::from_bytes(name, bytes.to_vec()) {
         Ok(i) => read_input(i, name, config, summary),
-        Err(e) => summary.problem(format!("{name}: {e}")),
+        Err(e) => unreadable(name, e, summary),
+    }
+}
+
+/// A file that could not even be started: a damaged compressed stream counts as one
+/// skipped record of an unknown kind; a file that cannot be opened is noted as ignored.
+fn unreadable(name: &str, e: IngestError, summary: &mut Summary) {
+    match e {
+        IngestError::Truncated { .. } => {
+            summary.count_file("unreadable");
+            summary.skip("unreadable", format!("{name}: {e}"));
+        }
+        _ => {
+            summary.ignore(format!("{name}: {e}"));
+            summary.problem(format!("{name}: {e}"));
+        }
     }
 }
 

@@ -217,3 +217,25 @@ fn spans_without_status_codes_count_as_unknown_not_failed() {
         )]
     );
 }
+
+#[test]
+fn zstd_is_read_transparently() {
+    let plain = std::fs::read(fixture("mixed/logs.jsonl")).unwrap();
+    let zst = ruzstd::encoding::compress_to_vec(
+        plain.as_slice(),
+        ruzstd::encoding::CompressionLevel::Fastest,
+    );
+    assert_eq!(&zst[..4], &[0x28, 0xb5, 0x2f, 0xfd]);
+    let mut s = Summary::new();
+    read_bytes("logs.bin", &zst, &IngestConfig::default(), &mut s);
+    assert_eq!((s.input.records, s.input.skipped), (3, 0));
+    // A truncated zstd stream keeps what came before and says so.
+    let mut cut = Summary::new();
+    read_bytes(
+        "logs.zst",
+        &zst[..zst.len() / 2],
+        &IngestConfig::default(),
+        &mut cut,
+    );
+    assert!(cut.input.skipped >= 1, "{:?}", cut.input);
+}
