@@ -35,6 +35,8 @@ pub struct Scored {
     pub bucket_ok: bool,
     /// Culprit right (only meaningful for incidents).
     pub culprit_ok: bool,
+    /// Records the readers skipped (every simulated bundle must read cleanly).
+    pub skipped: u64,
 }
 
 /// Simulates, triages and scores every scenario for every seed.
@@ -95,6 +97,7 @@ fn score(dir: &Path, truth: &Truth) -> Option<Scored> {
         scores: v.scores.clone(),
         bucket_ok,
         culprit_ok,
+        skipped: summary.input.skipped,
     })
 }
 

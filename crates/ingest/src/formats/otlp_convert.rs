@@ -657,49 +657,19 @@ pub fn metrics(req: &ExportMetricsServiceRequest, sink: &mut Sink<'_>) {
                     }
                     Some(Data::Histogram(h)) => {
                         let cumulative = h.aggregation_temporality == 2;
-                        for p in &h.data_points {
-                            emit(
-                                &format!("{}_count", m.name),
-                                p.time_unix_nano,
-                                &p.attributes,
-                                p.count as f64,
-                                cumulative,
-                                sink,
-                            );
-                            if let Some(sum) = p.sum {
-                                emit(
-                                    &format!("{}_sum", m.name),
-                                    p.time_unix_nano,
-                                    &p.attributes,
-                                    sum,
-                                    cumulative,
-                                    sink,
-                                );
-                            }
-                        }
+                        let points = h
+                            .data_points
+                            .iter()
+                            .map(|p| (p.time_unix_nano, &p.attributes[..], p.count, p.sum));
+                        emit_count_sum(&m.name, points, cumulative, sink, &emit);
                     }
                     Some(Data::ExponentialHistogram(h)) => {
                         let cumulative = h.aggregation_temporality == 2;
-                        for p in &h.data_points {
-                            emit(
-                                &format!("{}_count", m.name),
-                                p.time_unix_nano,
-                                &p.attributes,
-                                p.count as f64,
-                                cumulative,
-                                sink,
-                            );
-                            if let Some(sum) = p.sum {
-                                emit(
-                                    &format!("{}_sum", m.name),
-                                    p.time_unix_nano,
-                                    &p.attributes,
-                                    sum,
-                                    cumulative,
-                                    sink,
-                                );
-                            }
-                        }
+                        let points = h
+                            .data_points
+                            .iter()
+                            .map(|p| (p.time_unix_nano, &p.attributes[..], p.count, p.sum));
+                        emit_count_sum(&m.name, points, cumulative, sink, &emit);
                     }
                     Some(Data::Summary(s)) => {
                         for p in &s.data_points {
@@ -724,6 +694,26 @@ pub fn metrics(req: &ExportMetricsServiceRequest, sink: &mut Sink<'_>) {
                     None => sink.skip_at("metrics", &format!("metric {}", m.name), "has no data"),
                 }
             }
+        }
+    }
+}
+
+/// Histograms of either kind become `<name>_count` and `<name>_sum` series, the way
+/// Prometheus exposes them, so the checks treat both sources alike.
+fn emit_count_sum<'a, E>(
+    name: &str,
+    points: impl Iterator<Item = (u64, &'a [KeyValue], u64, Option<f64>)>,
+    cumulative: bool,
+    sink: &mut Sink<'_>,
+    emit: &E,
+) where
+    E: Fn(&str, u64, &[KeyValue], f64, bool, &mut Sink<'_>),
+{
+    let (count_name, sum_name) = (format!("{name}_count"), format!("{name}_sum"));
+    for (time, attrs, count, sum) in points {
+        emit(&count_name, time, attrs, count as f64, cumulative, sink);
+        if let Some(sum) = sum {
+            emit(&sum_name, time, attrs, sum, cumulative, sink);
         }
     }
 }
