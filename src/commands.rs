@@ -331,6 +331,42 @@ fn patterns(a: PatternsArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
+/// The exchanges in traffic files: JSON lines of request/response records, or anything
+/// the readers turn into exchanges (HAR entries, OTLP spans carrying bodies).
+fn traffic_exchanges(
+    files: &[PathBuf],
+    cfg: &apitriage_ingest::IngestConfig,
+) -> Result<Vec<apitriage_model::Exchange>, Failure> {
+    use apitriage_ingest::input::{Input, Line};
+    let mut out = Vec::new();
+    for path in apitriage_ingest::walk::collect(files).map_err(|e| Failure::usage(e.to_string()))? {
+        let name = path.display().to_string();
+        let mut input = Input::open(&path).map_err(|e| Failure::usage(e.to_string()))?;
+        let mut records = Vec::new();
+        let mut lines = 0usize;
+        let looks_like_lines =
+            input.head().first() == Some(&b'{') && !input.head().starts_with(b"{\"log\"");
+        if looks_like_lines {
+            while let Ok(Line::Ok(l)) = input.next_line(cfg.max_line_bytes) {
+                if let Some(x) = std::str::from_utf8(l.bytes)
+                    .ok()
+                    .and_then(|t| apitriage_ingest::exchange_lines::parse(&name, lines, t))
+                {
+                    records.push(x);
+                }
+                lines += 1;
+            }
+        }
+        if records.is_empty() {
+            let mut s = apitriage_model::Summary::new();
+            apitriage_ingest::read_file(&path, cfg, &mut s);
+            records = s.exchanges;
+        }
+        out.extend(records);
+    }
+    Ok(out)
+}
+
 fn spec(s: SpecCommand) -> Result<u8, Failure> {
     let fmt = |c: &Common| -> Result<apitriage_spec::Format, Failure> {
         Ok(match c.format {
@@ -378,9 +414,8 @@ fn spec(s: SpecCommand) -> Result<u8, Failure> {
                     )));
                 }
             }
-            let summary = apitriage_ingest::read_paths(&traffic, &cfg.ingest, &|_| {})
-                .map_err(|e| Failure::usage(e.to_string()))?;
-            let r = apitriage_spec::check(&sp, &summary.exchanges);
+            let exchanges = traffic_exchanges(&traffic, &cfg.ingest)?;
+            let r = apitriage_spec::check(&sp, &exchanges);
             emit(
                 common.output.as_deref(),
                 &apitriage_spec::render_check(&r, fmt(&common)?),

@@ -260,3 +260,68 @@ fn completions_and_man_page() {
     let out = run(&["man"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains(".TH"));
 }
+
+#[test]
+fn spec_check_reads_json_lines_and_spans_with_bodies() {
+    let dir = std::env::temp_dir().join(format!("apitriage-traffic-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("openapi.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /orders/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object, required: [total], properties: {total: {type: number}}}\n",
+    )
+    .unwrap();
+    let lines = dir.join("traffic.jsonl");
+    std::fs::write(
+        &lines,
+        "{\"method\":\"GET\",\"url\":\"/orders/7\",\"response\":{\"status\":200,\"headers\":{\"content-type\":\"application/json\"},\"body\":{\"total\":\"12.50\"}}}\n\
+         {\"method\":\"GET\",\"url\":\"/orders/8\",\"response\":{\"status\":200,\"headers\":{\"content-type\":\"application/json\"},\"body\":{\"total\":3.5}}}\n",
+    )
+    .unwrap();
+    let spans = dir.join("spans.jsonl");
+    std::fs::write(
+        &spans,
+        r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"orders"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /orders/{id}","kind":2,"startTimeUnixNano":"1764165730000000000","endTimeUnixNano":"1764165730100000000","attributes":[{"key":"http.request.method","value":{"stringValue":"GET"}},{"key":"url.path","value":{"stringValue":"/orders/9"}},{"key":"http.response.status_code","value":{"intValue":"200"}},{"key":"http.response.header.content-type","value":{"stringValue":"application/json"}},{"key":"http.response.body","value":{"stringValue":"{\"amount\":1}"}}]}]}]}]}"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "spec",
+        "check",
+        "--spec",
+        spec.to_str().unwrap(),
+        lines.to_str().unwrap(),
+        spans.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    let r = json(&out);
+    assert_eq!(r["checked"], 3, "{r}");
+    let v = r["violations"].as_array().unwrap();
+    assert!(
+        v.iter().any(|x| x["entry"] == 0
+            && x["pointer"] == "/total"
+            && x["rule"] == "response-body-schema"),
+        "{r}"
+    );
+    assert!(
+        !v.iter()
+            .any(|x| x["entry"] == 1 && x["file"].as_str().unwrap().ends_with("traffic.jsonl")),
+        "{r}"
+    );
+    assert!(
+        v.iter()
+            .any(|x| x["file"].as_str().unwrap().ends_with("spans.jsonl")),
+        "{r}"
+    );
+    let out = run(&[
+        "spec",
+        "check",
+        "--spec",
+        spec.to_str().unwrap(),
+        "/no/such",
+        "--fail-on",
+        "violation",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -11,6 +11,7 @@ pub mod config;
 pub mod decompress;
 pub mod dims;
 pub mod error;
+pub mod exchange_lines;
 pub mod formats;
 pub mod fuzz;
 pub mod input;

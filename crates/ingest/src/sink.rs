@@ -18,6 +18,8 @@ pub struct Sink<'a> {
     pub by_offset: bool,
     /// Whether this sink counts the file (only one chunk of a split file does).
     pub counts_file: bool,
+    /// Exchanges taken from this file so far (their `entry` index).
+    pub exchanges_seen: usize,
     counted_kinds: Vec<&'static str>,
 }
 
@@ -30,6 +32,7 @@ impl<'a> Sink<'a> {
             config,
             by_offset: false,
             counts_file: true,
+            exchanges_seen: 0,
             counted_kinds: Vec::new(),
         }
     }

@@ -432,6 +432,39 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
             };
             sink.summary.add_request(&rec);
             sink.records("traces", 1);
+            // Some instrumentations record bodies on server spans: then the span is also
+            // a captured exchange that the spec can be checked against.
+            let req_body = attr(
+                &s.attributes,
+                &["http.request.body.content", "http.request.body"],
+            );
+            let resp_body = attr(
+                &s.attributes,
+                &["http.response.body.content", "http.response.body"],
+            );
+            if req_body.is_some() || resp_body.is_some() {
+                let path = attr(&s.attributes, &["url.path", "http.target"])
+                    .map(|p| p.into_owned())
+                    .unwrap_or_else(|| route.clone());
+                let header = |names: &[&str]| attr(&s.attributes, names).map(|c| c.into_owned());
+                let x = apitriage_model::Exchange {
+                    file: sink.file.to_string(),
+                    entry: sink.exchanges_seen,
+                    time,
+                    method: method.clone(),
+                    url: apitriage_model::exchange::redact_url(&path),
+                    path: path.split('?').next().unwrap_or("").to_string(),
+                    request_content_type: header(&["http.request.header.content-type"]),
+                    request_body: req_body.map(|b| apitriage_model::exchange::redact_text(&b)),
+                    status: status.unwrap_or(0),
+                    response_content_type: header(&["http.response.header.content-type"]),
+                    response_body: resp_body.map(|b| apitriage_model::exchange::redact_text(&b)),
+                    duration_ms,
+                    ..Default::default()
+                };
+                sink.exchanges_seen += 1;
+                sink.summary.add_exchange(x);
+            }
         } else if i.is_client {
             let a = &s.attributes;
             let mut name = attr(a, PEER).map(|c| c.into_owned());
