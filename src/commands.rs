@@ -115,11 +115,7 @@ fn render(report: &apitriage_model::Report, c: &Common) -> Result<String, Failur
                 color: use_color(c.output.is_some()),
             },
         ),
-        OutputFormat::Html => {
-            return Err(Failure::usage(
-                "--format html is not available in this version; use text, json or markdown",
-            ))
-        }
+        OutputFormat::Html => apitriage_report::html(report),
     })
 }
 

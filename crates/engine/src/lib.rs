@@ -18,6 +18,7 @@ pub mod failure_mode;
 pub mod first_signal;
 pub mod incident;
 pub mod options;
+pub mod series;
 pub mod verdict;
 pub mod view;
 
@@ -143,7 +144,7 @@ pub fn triage(summary: &Summary, opts: &TriageOptions) -> Report {
         not_run,
         runbook_row: Some(runbook_row),
         example: example(summary, &opts),
-        series: Vec::new(),
+        series: series::build(&cx),
         changes,
     }
 }

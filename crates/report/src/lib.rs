@@ -2,11 +2,13 @@
 //! ripgrep's printers. Renderers never invent facts: everything they print is in the
 //! Report, so the JSON and the text always agree.
 
+mod html;
 mod markdown;
 mod text;
 
 use apitriage_model::Report;
 
+pub use html::{esc, html};
 pub use markdown::markdown;
 pub use text::{text, TextStyle};
 
