@@ -55,7 +55,7 @@ fn html_report_renders_and_hostile_strings_stay_inert() {
     }
     // Probes in a deploy note, in an error log with a stack-trace-like body, and in
     // the captured response.
-    let probe = r#"<script>document.title='pwned'</script><img src=x onerror="document.title='pwned'"></svg><a href="javascript:alert(1)">x</a>"#;
+    let probe = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\"></svg><a href=\"javascript:alert(1)\">x</a>\u{1b}[2J\u{0}\u{202e}";
     let change = serde_json::json!({"time": "2025-05-03T16:10:00Z", "kind": "deploy", "service": probe, "version": probe, "description": probe});
     std::fs::write(bundle.join("changes.jsonl"), format!("{change}\n")).unwrap();
     let page = dir.join("report.html");
@@ -97,4 +97,16 @@ fn html_report_renders_and_hostile_strings_stay_inert() {
         "an injected element made it into the DOM"
     );
     assert!(!log.contains("CONSOLE"), "console messages:\n{log}");
+    assert!(
+        !dom.contains("javascript:alert(1)\">"),
+        "a live javascript: link"
+    );
+    assert!(
+        !dom.contains('\u{1b}') && !dom.contains('\u{0}') && !dom.contains('\u{202e}'),
+        "control characters reached the page"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;document.title"),
+        "the probe shows as text"
+    );
 }

@@ -111,7 +111,7 @@ fn text_and_markdown_reports() {
 
 #[test]
 fn secrets_in_the_har_never_reach_any_output() {
-    for format in ["text", "json", "markdown"] {
+    for format in ["text", "json", "markdown", "html"] {
         let out = run(&["triage", &example(), "--format", format]);
         let s = String::from_utf8_lossy(&out.stdout);
         assert!(!s.contains("Bearer ey"), "{format} leaked a bearer token");

@@ -19,7 +19,9 @@ pub fn esc(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
+            // Control characters and bidi overrides could hide or reorder what is shown.
             c if c.is_control() && c != '\n' && c != '\t' => o.push('\u{fffd}'),
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => o.push('\u{fffd}'),
             c => o.push(c),
         }
     }
