@@ -62,6 +62,29 @@ fn triage(a: TriageArgs) -> Result<u8, Failure> {
     let summary = apitriage_ingest::read_paths(&inputs, &cfg.ingest, &|n| progress.advance(n))
         .map_err(|e| Failure::usage(e.to_string()))?;
     progress.finish();
+    if summary.input.files == 0 {
+        let why = if summary.input.ignored.is_empty() {
+            "no files found".to_string()
+        } else {
+            summary.input.ignored.join("; ")
+        };
+        return Err(Failure::usage(format!(
+            "no telemetry recognised in the inputs: {why}"
+        )));
+    }
+    if let Some(r) = &a.request {
+        let name = r.display().to_string();
+        if !summary.exchanges.iter().any(|x| x.file == name) {
+            return Err(Failure::usage(format!(
+                "--request {name}: expected a HAR file (or a HAR entry as JSON) holding the failing request"
+            )));
+        }
+    }
+    if !a.common.quiet {
+        for note in &summary.input.ignored {
+            eprintln!("apitriage: ignored {note}");
+        }
+    }
     let opts = TriageOptions {
         at: a.at.as_deref().map(|t| parse_time("--at", t)).transpose()?,
         endpoint: a.endpoint.clone(),

@@ -134,13 +134,82 @@ fn usage_errors_exit_2_and_name_the_problem() {
 }
 
 #[test]
-fn an_empty_directory_is_inconclusive_not_an_error() {
+fn inputs_with_no_telemetry_are_a_usage_error_naming_the_files() {
     let dir = std::env::temp_dir().join(format!("apitriage-empty-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = run(&["triage", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(dir.join("notes.txt"), "just some words\n").unwrap();
+    let out = run(&["triage", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("notes.txt"));
+    let out = run(&[
+        "triage",
+        &example(),
+        "--request",
+        dir.join("notes.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(json(&out)["verdict"]["bucket"], "inconclusive");
+}
+
+#[test]
+fn stray_timestamps_and_early_at_do_not_crash() {
+    let dir = std::env::temp_dir().join(format!("apitriage-stray-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A span stamped 1970 and one at the end of time, next to a real bundle.
+    let span = |t: &str| {
+        format!(
+            r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"odd"}}}}]}},"scopeSpans":[{{"spans":[{{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /x","kind":2,"startTimeUnixNano":"{t}","endTimeUnixNano":"{t}"}}]}}]}}]}}"#
+        )
+    };
+    std::fs::write(
+        dir.join("odd.jsonl"),
+        format!(
+            "{}\n{}\n{}\n",
+            span("1000000000"),
+            span("9223372036854775807"),
+            span("18446744073709551615")
+        ),
+    )
+    .unwrap();
+    let out = run(&[
+        "triage",
+        dir.to_str().unwrap(),
+        &example(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(json(&out)["input"]["skipped"].as_u64().unwrap() >= 1);
+    let out = run(&[
+        "triage",
+        &example(),
+        "--at",
+        "2001-01-01T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json(&out);
+    let sum: f64 = r["verdict"]["scores"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

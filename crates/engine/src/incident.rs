@@ -333,9 +333,12 @@ pub fn find(view: &View<'_>) -> Incident {
         start: onset_b,
         end: (onset_b + win_len).min(range.end.max(onset_b + 1)),
     };
+    let baseline_end = onset_b.max(range.start);
     let baseline = Window {
-        start: (onset_b - baseline_buckets).max(range.start),
-        end: onset_b,
+        start: (onset_b - baseline_buckets)
+            .max(range.start)
+            .min(baseline_end),
+        end: baseline_end,
     };
     Incident {
         onset: onset_b * BUCKET,

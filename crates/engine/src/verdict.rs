@@ -33,7 +33,7 @@ pub fn decide(findings: &[Found], inc: &Incident) -> Verdict {
         }
     }
     let total_exp: f64 = raw.values().map(|v| (4.0 * v).exp()).sum();
-    let scores: BTreeMap<String, f64> = raw
+    let mut scores: BTreeMap<String, f64> = raw
         .iter()
         .map(|(k, v)| {
             (
@@ -42,6 +42,17 @@ pub fn decide(findings: &[Found], inc: &Incident) -> Verdict {
             )
         })
         .collect();
+    // Rounding each share can leave the sum at 0.999: the top bucket takes the remainder.
+    let sum: f64 = scores.values().sum();
+    if let Some(top) = raw
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(k, _)| k.to_string())
+    {
+        if let Some(v) = scores.get_mut(&top) {
+            *v = ((*v + 1.0 - sum) * 1000.0).round() / 1000.0;
+        }
+    }
     let mut ranked: Vec<(&str, f64)> = raw.iter().map(|(k, v)| (*k, *v)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     let (top, top_s) = ranked[0];

@@ -29,11 +29,11 @@ impl Window {
     }
     /// Start time.
     pub fn start_time(&self) -> Nanos {
-        self.start * BUCKET
+        self.start.saturating_mul(BUCKET)
     }
     /// End time.
     pub fn end_time(&self) -> Nanos {
-        self.end * BUCKET
+        self.end.saturating_mul(BUCKET)
     }
     /// Length in seconds.
     pub fn seconds(&self) -> f64 {
@@ -42,10 +42,12 @@ impl Window {
     /// The coarse buckets overlapping this window.
     pub fn coarse(&self) -> (i64, i64) {
         let f = BUCKET as f64 / COARSE_BUCKET as f64;
-        (
+        // Never an inverted range, whatever the window.
+        let (a, b) = (
             (self.start as f64 * f).floor() as i64,
             (self.end as f64 * f).ceil() as i64,
-        )
+        );
+        (a, b.max(a))
     }
 }
 
@@ -144,6 +146,46 @@ impl DownStats {
     }
 }
 
+/// Longest time range the dense series cover: 8 days of fine buckets.
+const MAX_RANGE_BUCKETS: i64 = 8 * 24 * 360;
+
+/// The buckets the data really covers: stray records far from the rest (a span stamped
+/// 1970, a clock in the year 2200) must not stretch the series the checks allocate.
+/// The extreme 0.1% at each end is left out, and the span is capped around the median.
+fn robust_range(s: &Summary) -> Window {
+    let mut keys: Vec<i64> = s
+        .requests
+        .keys()
+        .map(|k| k.bucket)
+        .chain(s.logs.keys().map(|k| k.0))
+        .collect();
+    if keys.is_empty() {
+        return match (s.min_time, s.max_time) {
+            (Some(a), Some(b))
+                if b.div_euclid(BUCKET) - a.div_euclid(BUCKET) < MAX_RANGE_BUCKETS =>
+            {
+                Window {
+                    start: a.div_euclid(BUCKET),
+                    end: b.div_euclid(BUCKET) + 1,
+                }
+            }
+            _ => Window { start: 0, end: 0 },
+        };
+    }
+    keys.sort_unstable();
+    let cut = keys.len() / 1000;
+    let (mut lo, mut hi) = (keys[cut], keys[keys.len() - 1 - cut]);
+    if hi - lo >= MAX_RANGE_BUCKETS {
+        let mid = keys[keys.len() / 2];
+        lo = lo.max(mid - MAX_RANGE_BUCKETS / 2);
+        hi = hi.min(mid + MAX_RANGE_BUCKETS / 2);
+    }
+    Window {
+        start: lo,
+        end: hi + 1,
+    }
+}
+
 /// a / b, 0 when b is 0.
 pub fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 {
@@ -201,13 +243,7 @@ impl<'a> View<'a> {
         for v in logs.values_mut() {
             v.sort_by_key(|x| x.0);
         }
-        let range = match (s.min_time, s.max_time) {
-            (Some(a), Some(b)) => Window {
-                start: a.div_euclid(BUCKET),
-                end: b.div_euclid(BUCKET) + 1,
-            },
-            _ => Window { start: 0, end: 0 },
-        };
+        let range = robust_range(s);
         View {
             s,
             opts,

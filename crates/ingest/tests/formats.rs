@@ -277,6 +277,15 @@ fn otlp_protobuf_single_and_length_prefixed() {
     assert_eq!(s.canonical(), j.canonical());
     // Garbage with a protobuf name is a located error, not a panic.
     let mut g = Summary::new();
+    // (and a Prometheus label escaping a multi-byte character is read, not a panic)
+    let mut p = Summary::new();
+    read_bytes(
+        "esc.prom",
+        "# TYPE x counter\nx{service=\"a\\éb\"} 5 1746283360000\n".as_bytes(),
+        &IngestConfig::default(),
+        &mut p,
+    );
+    assert_eq!((p.input.records, p.input.skipped), (1, 0), "{:?}", p.input);
     read_bytes(
         "junk.pb",
         b"\xff\xff\xff\xff\x00garbage",

@@ -84,8 +84,18 @@ impl Format for Changes {
         if lines.is_empty() || !lines[0].starts_with('{') {
             return 0;
         }
-        // The first record decides; later bad lines are reported, not a reason to refuse.
-        if parse(lines[0]).is_ok() || super::share(&lines, |l| parse(l).is_ok()) >= 60 {
+        // The shape decides (an object with a time and a known kind), not whether every
+        // value parses: a bad record is reported with its line, not a reason to refuse.
+        let shaped = |l: &str| {
+            serde_json::from_str::<Value>(l).is_ok_and(|v| {
+                field(&v, TIME).is_some()
+                    && field(&v, KIND)
+                        .and_then(Value::as_str)
+                        .and_then(kind_of)
+                        .is_some()
+            })
+        };
+        if shaped(lines[0]) || super::share(&lines, shaped) >= 60 {
             92
         } else {
             0

@@ -347,6 +347,14 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
     for (n, i) in infos.iter().enumerate() {
         let s = i.span;
         let res = &resources[i.res];
+        if s.start_time_unix_nano == 0 || s.start_time_unix_nano > i64::MAX as u64 {
+            sink.skip_at(
+                "traces",
+                &format!("span {:?}", s.name),
+                "startTimeUnixNano is missing or out of range",
+            );
+            continue;
+        }
         let time = s.start_time_unix_nano as i64;
         let duration_ms = (s.end_time_unix_nano > s.start_time_unix_nano)
             .then(|| (s.end_time_unix_nano - s.start_time_unix_nano) as f64 / 1e6);
@@ -647,11 +655,11 @@ pub fn metrics(req: &ExportMetricsServiceRequest, sink: &mut Sink<'_>) {
                         .iter()
                         .map(|(a, b)| (a.as_str(), b.as_str()))
                         .collect();
-                    if time == 0 {
+                    if time == 0 || time > i64::MAX as u64 {
                         sink.skip_at(
                             "metrics",
                             &format!("metric {name}"),
-                            "data point has no timeUnixNano",
+                            "data point has no timeUnixNano, or one out of range",
                         );
                         return;
                     }

@@ -58,11 +58,13 @@ fn parse_sample(line: &str) -> Result<Sample<'_>, String> {
             while i < b.len() {
                 match b[i] {
                     b'\\' if i + 1 < b.len() => {
-                        value.push(match b[i + 1] {
-                            b'n' => '\n',
-                            c => c as char,
-                        });
-                        i += 2;
+                        // The escaped character may be multi-byte: step over it whole.
+                        let ch = rest
+                            .get(i + 1..)
+                            .and_then(|r| r.chars().next())
+                            .unwrap_or(' ');
+                        value.push(if ch == 'n' { '\n' } else { ch });
+                        i += 1 + ch.len_utf8();
                     }
                     b'"' => {
                         closed = true;
