@@ -70,6 +70,13 @@ fn triage_json_follows_schema_version_1() {
         for key in ["check", "bucket", "strength", "summary", "evidence"] {
             assert!(f.get(key).is_some(), "finding without {key}: {f}");
         }
+        // Evidence over assertion: a finding that argues for a bucket shows its figures.
+        if f["strength"].as_f64().unwrap() > 0.0 {
+            assert!(
+                f["evidence"].as_array().is_some_and(|e| !e.is_empty()),
+                "finding without evidence: {f}"
+            );
+        }
     }
     assert!(r["next_check"].as_str().is_some_and(|s| !s.is_empty()));
     assert!(r["avoid_first"].as_str().is_some_and(|s| !s.is_empty()));

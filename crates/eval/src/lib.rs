@@ -37,6 +37,8 @@ pub struct Scored {
     pub culprit_ok: bool,
     /// Records the readers skipped (every simulated bundle must read cleanly).
     pub skipped: u64,
+    /// Findings with a strength but no evidence (must be none).
+    pub bare_findings: usize,
 }
 
 /// Simulates, triages and scores every scenario for every seed.
@@ -98,6 +100,11 @@ fn score(dir: &Path, truth: &Truth) -> Option<Scored> {
         bucket_ok,
         culprit_ok,
         skipped: summary.input.skipped,
+        bare_findings: report
+            .findings
+            .iter()
+            .filter(|f| f.strength > 0.0 && f.evidence.is_empty())
+            .count(),
     })
 }
 

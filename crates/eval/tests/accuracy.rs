@@ -20,4 +20,18 @@ fn verdicts_on_unseen_seeds_stay_accurate() {
         controls.iter().all(|r| r.bucket_ok),
         "a control was called an incident\n{report}"
     );
+    // Every scenario's bundle, in every format the simulator writes, reads cleanly, and
+    // every finding that argues for a bucket carries its figures.
+    for r in &rows {
+        assert_eq!(
+            r.skipped, 0,
+            "{}-{} had skipped records",
+            r.scenario, r.seed
+        );
+        assert_eq!(
+            r.bare_findings, 0,
+            "{}-{} has findings without evidence",
+            r.scenario, r.seed
+        );
+    }
 }

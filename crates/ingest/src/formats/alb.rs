@@ -62,13 +62,7 @@ impl Format for Alb {
     }
 
     fn sniff(&self, input: &Input, _config: &IngestConfig) -> u8 {
-        let lines = super::head_lines(input.head(), 20);
-        let s = super::share(&lines, |l| parse(l).is_ok());
-        if s < 20 {
-            0
-        } else {
-            (s as u32 * 95 / 100) as u8
-        }
+        super::sniff_lines(input, |l| parse(l).is_ok())
     }
 
     fn read(&self, input: &mut Input, sink: &mut Sink<'_>) -> Result<(), IngestError> {

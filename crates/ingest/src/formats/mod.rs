@@ -79,6 +79,18 @@ pub fn head_lines(head: &[u8], n: usize) -> Vec<&str> {
         .collect()
 }
 
+/// The sniff score of a line format whose lines either parse or not: the share of the
+/// first lines that parse, scaled below certainty; nothing under a fifth.
+pub fn sniff_lines(input: &Input, parses: impl Fn(&str) -> bool) -> u8 {
+    let lines = head_lines(input.head(), 20);
+    let s = share(&lines, parses);
+    if s < 20 {
+        0
+    } else {
+        (s as u32 * 95 / 100) as u8
+    }
+}
+
 /// The share (0..=100) of `lines` for which `pred` holds.
 pub fn share(lines: &[&str], pred: impl Fn(&str) -> bool) -> u8 {
     if lines.is_empty() {

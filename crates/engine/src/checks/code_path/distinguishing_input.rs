@@ -45,7 +45,15 @@ impl Check for DistinguishingInput {
                     pct(d.share_of_failures),
                     pct(d.share_of_baseline)
                 ),
-                vec![],
+                vec![format!(
+                    "{} in the incident window against all requests of the {} before it",
+                    if cx.inc.measure == "client_errors" {
+                        "4xx failures"
+                    } else {
+                        "server failures"
+                    },
+                    apitriage_model::time::format_duration_s(cx.inc.baseline.seconds())
+                )],
             );
             if let Some(s) = cx.facts.blame_target(cx.inc) {
                 f = f.blame(s);

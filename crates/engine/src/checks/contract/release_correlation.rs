@@ -51,7 +51,19 @@ impl Check for ReleaseCorrelation {
                 format_clock(c.time),
                 format_duration_s(gap.max(0.0))
             ),
-            vec![],
+            vec![
+                format!(
+                    "{} of {} {}",
+                    c.kind.name(),
+                    c.service,
+                    if c.inferred {
+                        "seen as a new service.version in telemetry"
+                    } else {
+                        "from the change events"
+                    }
+                ),
+                format!("onset at {}", format_clock(cx.inc.onset)),
+            ],
         )
         .blame(c.service.clone())])
     }
