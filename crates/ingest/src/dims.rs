@@ -44,7 +44,6 @@ pub fn client_of_user_agent(ua: &str) -> Option<(&str, &str)> {
         let closes = tok.ends_with(')');
         if in_comment == 0 {
             if let Some((name, ver)) = tok.split_once('/') {
-                let major_minor = ver.split(['.', '-', '+']).take(2).collect::<Vec<_>>();
                 if name.is_empty() || ver.is_empty() {
                     continue;
                 }
@@ -56,8 +55,8 @@ pub fn client_of_user_agent(ua: &str) -> Option<(&str, &str)> {
                     let browser = matches!(name, "Chrome" | "Firefox" | "Edg" | "OPR" | "CriOS");
                     if browser {
                         // Browsers: major version only, the minor parts are noise.
-                        let major = major_minor.first().copied().unwrap_or(ver);
-                        let v = &ver[..major.len().min(ver.len())];
+                        let major = ver.find(['.', '-', '+']).unwrap_or(ver.len());
+                        let v = &ver[..major];
                         fallback = fallback.or(Some((name, v)));
                         continue;
                     }

@@ -7,7 +7,7 @@
 //! also evicted from any whole containing it, so after [`Capped::normalize`] the result
 //! is the same in any merge order.
 
-use std::collections::HashMap;
+use crate::FastMap;
 use std::hash::Hash;
 
 /// Values that can be folded together.
@@ -21,7 +21,7 @@ pub trait Mergeable: Default + Clone {
 #[derive(Debug, Clone)]
 pub struct Capped<K: Eq + Hash + Clone, V: Mergeable> {
     cap: usize,
-    entries: HashMap<K, (u64, V)>,
+    entries: FastMap<K, (u64, V)>,
     /// Keys with a hash at or above this are never kept.
     threshold: u64,
     /// Everything folded away.
@@ -35,7 +35,7 @@ impl<K: Eq + Hash + Clone, V: Mergeable> Capped<K, V> {
     pub fn new(cap: usize) -> Self {
         Capped {
             cap: cap.max(1),
-            entries: HashMap::new(),
+            entries: FastMap::default(),
             threshold: u64::MAX,
             overflow: V::default(),
             overflowed_keys: 0,
@@ -45,19 +45,31 @@ impl<K: Eq + Hash + Clone, V: Mergeable> Capped<K, V> {
     /// The value for `key` (whose stable hash is `hash`), or the overflow value when the
     /// key falls outside the sample.
     pub fn slot(&mut self, key: &K, hash: u64) -> &mut V {
+        self.slot_with(key, || hash)
+    }
+
+    /// Like [`Capped::slot`], computing the stable hash only for a key not yet kept: a
+    /// kept key's hash is below the threshold by construction, so the per-record path
+    /// for a known key is one map lookup.
+    pub fn slot_with(&mut self, key: &K, hash: impl FnOnce() -> u64) -> &mut V {
+        if self.entries.contains_key(key) {
+            return &mut self.entries.get_mut(key).expect("present").1;
+        }
+        let hash = hash();
         if hash >= self.threshold {
             return &mut self.overflow;
         }
-        if !self.entries.contains_key(key) {
-            if self.entries.len() >= self.cap * 2 {
-                self.compact(self.cap);
-                if hash >= self.threshold {
-                    return &mut self.overflow;
-                }
+        if self.entries.len() >= self.cap * 2 {
+            self.compact(self.cap);
+            if hash >= self.threshold {
+                return &mut self.overflow;
             }
-            self.entries.insert(key.clone(), (hash, V::default()));
         }
-        &mut self.entries.get_mut(key).expect("inserted above").1
+        &mut self
+            .entries
+            .entry(key.clone())
+            .or_insert((hash, V::default()))
+            .1
     }
 
     fn compact(&mut self, keep: usize) {

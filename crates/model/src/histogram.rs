@@ -58,44 +58,63 @@ impl LatencyHistogram {
     }
 
     /// Adds every observation of `other`.
+    ///
+    /// Merged in place: the engine folds thousands of small cells into one running
+    /// histogram per query, so this must not allocate when `other` adds no new bucket,
+    /// and otherwise grows `self` once and merges from the back.
     pub fn merge(&mut self, other: &LatencyHistogram) {
         if other.bins.is_empty() {
             return;
         }
         if self.bins.is_empty() {
-            *self = other.clone();
+            self.bins.clone_from(&other.bins);
+            self.count = other.count;
             return;
         }
-        let mut out = Vec::with_capacity(self.bins.len() + other.bins.len());
-        let (mut a, mut b) = (self.bins.iter().peekable(), other.bins.iter().peekable());
-        loop {
-            match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if x.0 == y.0 => {
-                    out.push((x.0, x.1.saturating_add(y.1)));
-                    a.next();
-                    b.next();
+        self.count += other.count;
+        let b = &other.bins;
+        let missing = {
+            let a = &self.bins;
+            let (mut i, mut j, mut missing) = (0, 0, 0);
+            while j < b.len() {
+                if i == a.len() {
+                    missing += b.len() - j;
+                    break;
                 }
-                (Some(x), Some(y)) if x.0 < y.0 => {
-                    out.push(**x);
-                    a.next();
+                match a[i].0.cmp(&b[j].0) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Equal => {
+                        i += 1;
+                        j += 1;
+                    }
+                    std::cmp::Ordering::Greater => {
+                        missing += 1;
+                        j += 1;
+                    }
                 }
-                (Some(_), Some(y)) => {
-                    out.push(**y);
-                    b.next();
-                }
-                (Some(x), None) => {
-                    out.push(**x);
-                    a.next();
-                }
-                (None, Some(y)) => {
-                    out.push(**y);
-                    b.next();
-                }
-                (None, None) => break,
+            }
+            missing
+        };
+        let old = self.bins.len();
+        self.bins.resize(old + missing, (0, 0));
+        let a = &mut self.bins;
+        // Merge from the back: slots above `old` are free, and the write position never
+        // overtakes the read position of `a`.
+        let (mut i, mut j, mut k) = (old, b.len(), old + missing);
+        while j > 0 {
+            k -= 1;
+            if i > 0 && a[i - 1].0 > b[j - 1].0 {
+                a[k] = a[i - 1];
+                i -= 1;
+            } else if i > 0 && a[i - 1].0 == b[j - 1].0 {
+                a[k] = (b[j - 1].0, a[i - 1].1.saturating_add(b[j - 1].1));
+                i -= 1;
+                j -= 1;
+            } else {
+                a[k] = b[j - 1];
+                j -= 1;
             }
         }
-        self.bins = out;
-        self.count += other.count;
     }
 
     /// The value at quantile `q` (0..=1), or `None` when empty.

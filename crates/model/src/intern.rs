@@ -1,7 +1,7 @@
 //! String interning for Summary keys: per-record lookups hash a borrowed `&str` and
 //! allocate only the first time a string is seen.
 
-use std::collections::HashMap;
+use crate::FastMap;
 
 /// An interned string id, valid only within the [`Interner`] that issued it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -10,7 +10,7 @@ pub struct Sym(pub u32);
 /// Maps strings to dense ids and back.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    ids: HashMap<Box<str>, Sym>,
+    ids: FastMap<Box<str>, Sym>,
     names: Vec<Box<str>>,
 }
 

@@ -27,3 +27,8 @@ pub use report::{
     BlastRadius, Culprit, Dimension, Finding, FirstSignal, InputStats, Report, Verdict,
 };
 pub use summary::Summary;
+
+/// The hash map of the per-record hot path: foldhash instead of SipHash. Keys here are
+/// interned ids and short strings, where SipHash's per-call setup costs more than the
+/// lookup; the seed is still random per process, so iteration order is never relied on.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

@@ -4,15 +4,29 @@
 
 /// Returns the route template of a raw path or URL (query string and scheme removed).
 pub fn normalize(path_or_url: &str) -> String {
+    let mut out = String::new();
+    normalize_into(path_or_url, &mut out);
+    out
+}
+
+/// [`normalize`] into a caller's buffer (cleared first), for the per-record path.
+pub fn normalize_into(path_or_url: &str, out: &mut String) {
+    out.clear();
+    push_normalized(path_or_url, out);
+}
+
+/// Appends the route template of `path_or_url` to `out`.
+fn push_normalized(path_or_url: &str, out: &mut String) {
+    let start = out.len();
     let mut p = path_or_url;
     if let Some(rest) = p.split_once("://").map(|x| x.1) {
         p = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
     }
     let p = p.split(['?', '#']).next().unwrap_or("");
     if p.is_empty() {
-        return "/".to_string();
+        out.push('/');
+        return;
     }
-    let mut out = String::with_capacity(p.len());
     for (i, seg) in p.split('/').enumerate() {
         if i > 0 {
             out.push('/');
@@ -23,10 +37,9 @@ pub fn normalize(path_or_url: &str) -> String {
             out.push_str(seg);
         }
     }
-    if out.len() > 1 && out.ends_with('/') {
+    if out.len() > start + 1 && out.ends_with('/') {
         out.pop();
     }
-    out
 }
 
 fn is_identifier(seg: &str) -> bool {
@@ -53,10 +66,23 @@ fn is_identifier(seg: &str) -> bool {
 
 /// An endpoint key, `"POST /checkout"`.
 pub fn endpoint(method: &str, route: &str) -> String {
-    if method.is_empty() {
-        route.to_string()
+    let mut out = String::new();
+    endpoint_into(method, route, true, &mut out);
+    out
+}
+
+/// [`endpoint`] into a caller's buffer (cleared first); a raw path (`is_template`
+/// false) is normalized on the way in, as [`normalize`] would.
+pub fn endpoint_into(method: &str, route: &str, is_template: bool, out: &mut String) {
+    out.clear();
+    if !method.is_empty() {
+        out.extend(method.chars().map(|c| c.to_ascii_uppercase()));
+        out.push(' ');
+    }
+    if is_template {
+        out.push_str(route);
     } else {
-        format!("{} {}", method.to_ascii_uppercase(), route)
+        push_normalized(route, out);
     }
 }
 

@@ -18,7 +18,8 @@ use crate::path;
 use crate::record::*;
 use crate::report::{InputStats, KindStats};
 use crate::time::{Nanos, SECOND};
-use std::collections::{BTreeMap, HashMap};
+use crate::FastMap;
+use std::collections::BTreeMap;
 
 /// Width of the finest time bucket.
 pub const BUCKET: Nanos = 10 * SECOND;
@@ -397,23 +398,23 @@ pub struct Summary {
     /// String table for the Sym keys below.
     pub strings: Interner,
     /// Requests per bucket × service × endpoint.
-    pub requests: HashMap<RequestKey, RequestCell>,
+    pub requests: FastMap<RequestKey, RequestCell>,
     /// Downstream calls per bucket × caller × downstream.
-    pub downstream: HashMap<DownstreamKey, DownstreamCell>,
+    pub downstream: FastMap<DownstreamKey, DownstreamCell>,
     /// The endpoint → downstream map: (caller, caller endpoint, downstream).
-    pub edges: HashMap<(Sym, Sym, Sym), Edge>,
+    pub edges: FastMap<(Sym, Sym, Sym), Edge>,
     /// Log counts per bucket × service.
-    pub logs: HashMap<(i64, Sym), LogCell>,
+    pub logs: FastMap<(i64, Sym), LogCell>,
     /// Blast-radius dimensions: name → value → counts over time.
-    pub dims: HashMap<Sym, Capped<Sym, DimSeries>>,
+    pub dims: FastMap<Sym, Capped<Sym, DimSeries>>,
     /// Error signatures: (service, signature) → stats.
     pub signatures: Capped<(Sym, Sym), SignatureStats>,
     /// Metric series by key.
     pub metrics: Capped<Sym, MetricSeries>,
     /// Releases seen per service: (service, version).
-    pub versions: HashMap<(Sym, Sym), VersionSeen>,
+    pub versions: FastMap<(Sym, Sym), VersionSeen>,
     /// Failing examples: (service, endpoint, class 4 or 5) → bottom-k by rank.
-    pub exemplars: HashMap<(Sym, Sym, u8), Vec<Exemplar>>,
+    pub exemplars: FastMap<(Sym, Sym, u8), Vec<Exemplar>>,
     /// Captured exchanges (HAR), bounded.
     pub exchanges: Vec<Exchange>,
     /// Change events.
@@ -428,6 +429,9 @@ pub struct Summary {
     pub input: InputStats,
     /// Problems beyond [`PROBLEMS_CAP`], counted only.
     pub problems_dropped: u64,
+    /// Reused buffer for endpoint keys, so folding in a record allocates nothing once
+    /// its strings have been seen.
+    scratch: String,
 }
 
 impl Default for Summary {
@@ -463,15 +467,15 @@ impl Summary {
     pub fn new() -> Self {
         Summary {
             strings: Interner::new(),
-            requests: HashMap::new(),
-            downstream: HashMap::new(),
-            edges: HashMap::new(),
-            logs: HashMap::new(),
-            dims: HashMap::new(),
+            requests: FastMap::default(),
+            downstream: FastMap::default(),
+            edges: FastMap::default(),
+            logs: FastMap::default(),
+            dims: FastMap::default(),
             signatures: Capped::new(SIGNATURES_CAP),
             metrics: Capped::new(METRIC_SERIES_CAP),
-            versions: HashMap::new(),
-            exemplars: HashMap::new(),
+            versions: FastMap::default(),
+            exemplars: FastMap::default(),
             exchanges: Vec::new(),
             changes: Vec::new(),
             specs: Vec::new(),
@@ -479,6 +483,7 @@ impl Summary {
             max_time: None,
             input: InputStats::default(),
             problems_dropped: 0,
+            scratch: String::new(),
         }
     }
 
@@ -514,12 +519,9 @@ impl Summary {
     pub fn add_request(&mut self, r: &RequestRecord<'_>) {
         self.see_time(r.time);
         let service = self.strings.intern(r.service);
-        let endpoint = if r.route_is_template {
-            self.strings.intern(&path::endpoint(r.method, r.route))
-        } else {
-            self.strings
-                .intern(&path::endpoint(r.method, &path::normalize(r.route)))
-        };
+        let mut scratch = std::mem::take(&mut self.scratch);
+        path::endpoint_into(r.method, r.route, r.route_is_template, &mut scratch);
+        let endpoint = self.strings.intern(&scratch);
         self.see_version(service, r.version, r.time);
         let status_key = match r.status {
             Some(s) => s,
@@ -559,8 +561,8 @@ impl Summary {
             slow: r.duration_ms.is_some_and(|d| d > 1000.0) as u32,
         };
         let coarse = coarse_of(r.time);
-        let ep = self.strings.resolve(endpoint).to_string();
-        self.add_dim("endpoint", &ep, coarse, counts);
+        self.add_dim("endpoint", &scratch, coarse, counts);
+        self.scratch = scratch;
         if !r.service.is_empty() {
             self.add_dim("service", r.service, coarse, counts);
         }
@@ -580,12 +582,11 @@ impl Summary {
     fn add_dim(&mut self, name: &str, value: &str, coarse: i64, c: DimCounts) {
         let n = self.strings.intern(name);
         let v = self.strings.intern(value);
-        let hash = stable_hash(&[name, value]);
         let series = self
             .dims
             .entry(n)
             .or_insert_with(|| Capped::new(DIM_VALUES_CAP))
-            .slot(&v, hash);
+            .slot_with(&v, || stable_hash(&[name, value]));
         let e = series.0.entry(coarse).or_default();
         e.total += c.total;
         e.client_errors += c.client_errors;

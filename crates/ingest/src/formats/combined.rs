@@ -975,8 +975,12 @@ impl<'a> Fields<'a> {
 
     /// Byte offset of the next field (after spaces).
     pub(crate) fn pos(&self) -> usize {
-        let rest = self.line.get(self.pos..).unwrap_or("");
-        self.pos + (rest.len() - rest.trim_start_matches([' ', '\t']).len())
+        let bytes = self.line.as_bytes();
+        let mut p = self.pos.min(bytes.len());
+        while matches!(bytes.get(p), Some(b' ' | b'\t')) {
+            p += 1;
+        }
+        p
     }
 
     /// What is left, from the next field on.
@@ -998,19 +1002,24 @@ impl<'a> Fields<'a> {
             b'"' => (Tok::Quoted, b'"'),
             b'[' => (Tok::Bracketed, b']'),
             _ => {
-                let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+                let end = memchr::memchr2(b' ', b'\t', bytes).unwrap_or(rest.len());
                 self.pos = start + end;
                 return Some(Ok((Tok::Bare, rest.get(..end).unwrap_or(""))));
             }
         };
+        let escape = if kind == Tok::Quoted { b'\\' } else { close };
         let mut i = 1;
-        while i < bytes.len() {
+        while let Some(off) = bytes
+            .get(i..)
+            .and_then(|tail| memchr::memchr2(close, escape, tail))
+        {
+            i += off;
             let b = bytes.get(i).copied().unwrap_or(0);
             if b == b'\\' && kind == Tok::Quoted {
                 i += 2;
                 continue;
             }
-            if b == close && matches!(bytes.get(i + 1), None | Some(b' ' | b'\t')) {
+            if matches!(bytes.get(i + 1), None | Some(b' ' | b'\t')) {
                 self.pos = start + i + 1;
                 return Some(Ok((kind, rest.get(1..i).unwrap_or(""))));
             }
