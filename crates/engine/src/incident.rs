@@ -10,7 +10,7 @@
 //! strongest shift in the hour before the failing example, or `--at` itself.
 
 use crate::view::{View, Window};
-use apitriage_model::histogram::LatencyHistogram;
+use apitriage_model::histogram::{LatencyHistogram, SlidingWindow, WindowHistogram};
 use apitriage_model::summary::{RequestCell, BUCKET};
 use apitriage_model::time::Nanos;
 
@@ -102,7 +102,7 @@ pub fn rate_z(bad_before: f64, tot_before: f64, bad_after: f64, tot_after: f64) 
 
 /// Score of a tail-latency increase: 10 × ln(p95 after / p95 before) when it at least
 /// doubled... scaled so that a 1.5× rise scores about the significance level.
-pub fn latency_score(before: &LatencyHistogram, after: &LatencyHistogram) -> f64 {
+pub fn latency_score(before: &WindowHistogram, after: &WindowHistogram) -> f64 {
     if before.count() < 20 || after.count() < 10 {
         return 0.0;
     }
@@ -128,7 +128,10 @@ pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f
     }
     let span = hi_i - lo_i;
     let stride = (span / 300).max(1);
-    let score_at = |t: i64| -> (f64, &'static str) {
+    // The two latency windows slide with t, so each step adds and removes a few cells
+    // instead of re-merging up to an hour of them.
+    let (mut wb, mut wa) = (SlidingWindow::new(), SlidingWindow::new());
+    let mut score_at = |t: i64| -> (f64, &'static str) {
         let a = (t - baseline_buckets).max(0) as usize;
         let t_u = t as usize;
         let e = (t + AFTER).min(n) as usize;
@@ -141,16 +144,10 @@ pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f
             best = (z4, "client_errors");
         }
         if stride == 1 || t % stride == 0 {
-            let mut hb = LatencyHistogram::new();
-            // The baseline tail: at most the last 360 buckets (1 h) before t, for speed.
-            for h in &d.lat[a.max(t_u.saturating_sub(360))..t_u] {
-                hb.merge(h);
-            }
-            let mut ha = LatencyHistogram::new();
-            for h in &d.lat[t_u..e] {
-                ha.merge(h);
-            }
-            let zl = latency_score(&hb, &ha);
+            // The baseline tail: at most the last 360 buckets (1 h) before t.
+            let hb = wb.move_to(&d.lat, a.max(t_u.saturating_sub(360)), t_u);
+            let ha = wa.move_to(&d.lat, t_u, e);
+            let zl = latency_score(hb, ha);
             if zl > best.0 {
                 best = (zl, "latency");
             }

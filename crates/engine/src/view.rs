@@ -11,10 +11,11 @@ use apitriage_model::summary::{
     DimSeries, DownstreamCell, LogCell, MetricSeries, RequestCell, Summary, BUCKET, COARSE_BUCKET,
 };
 use apitriage_model::time::Nanos;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 /// A half-open range of fine buckets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Window {
     /// First bucket.
     pub start: i64,
@@ -77,6 +78,21 @@ pub struct ReqStats {
 }
 
 impl ReqStats {
+    fn merge(&mut self, o: &ReqStats) {
+        self.total += o.total;
+        self.server_errors += o.server_errors;
+        self.client_errors += o.client_errors;
+        for (&s, &n) in &o.statuses {
+            *self.statuses.entry(s).or_default() += n;
+        }
+        self.latency.merge(&o.latency);
+        self.resent += o.resent;
+        self.resent_failed += o.resent_failed;
+        self.first_failed += o.first_failed;
+        self.ok_write_known += o.ok_write_known;
+        self.ok_wrote += o.ok_wrote;
+    }
+
     fn add(&mut self, c: &RequestCell) {
         self.total += c.total();
         self.server_errors += c.server_errors();
@@ -209,6 +225,17 @@ pub struct View<'a> {
     pub logs: BTreeMap<String, Vec<(i64, &'a LogCell)>>,
     /// First and last bucket with data.
     pub range: Window,
+    /// Per-endpoint stats already computed: the checks ask for the same endpoints over
+    /// the same two windows many times, and each answer folds up to a day of cells.
+    /// Keyed by the address of the endpoint's cell run, which never moves once built.
+    cache: Mutex<HashMap<(usize, Window), ReqStats>>,
+}
+
+/// The cells of a bucket-sorted run that fall inside `w`.
+fn in_window<T>(cells: &[(i64, T)], w: Window) -> &[(i64, T)] {
+    let lo = cells.partition_point(|c| c.0 < w.start);
+    let hi = cells.partition_point(|c| c.0 < w.end).max(lo);
+    &cells[lo..hi]
 }
 
 impl<'a> View<'a> {
@@ -251,21 +278,33 @@ impl<'a> View<'a> {
             downstreams,
             logs,
             range,
+            cache: Mutex::new(HashMap::new()),
         }
     }
 
     /// Requests of one endpoint over a window.
     pub fn endpoint(&self, service: &str, endpoint: &str, w: Window) -> ReqStats {
-        let mut st = ReqStats::default();
-        if let Some(cells) = self
+        match self
             .endpoints
             .get(&(service.to_string(), endpoint.to_string()))
         {
-            for (b, c) in cells {
-                if w.contains(*b) {
-                    st.add(c);
-                }
-            }
+            Some(cells) => self.stats_of(cells, w),
+            None => ReqStats::default(),
+        }
+    }
+
+    /// The stats of one endpoint's cells over `w`, computed once.
+    fn stats_of(&self, cells: &[(i64, &RequestCell)], w: Window) -> ReqStats {
+        let key = (cells.as_ptr() as usize, w);
+        if let Some(st) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return st;
+        }
+        let mut st = ReqStats::default();
+        for (_, c) in in_window(cells, w) {
+            st.add(c);
+        }
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(key, st.clone());
         }
         st
     }
@@ -274,13 +313,8 @@ impl<'a> View<'a> {
     pub fn requests(&self, w: Window, pred: impl Fn(&str, &str) -> bool) -> ReqStats {
         let mut st = ReqStats::default();
         for ((svc, ep), cells) in &self.endpoints {
-            if !pred(svc, ep) {
-                continue;
-            }
-            for (b, c) in cells {
-                if w.contains(*b) {
-                    st.add(c);
-                }
+            if pred(svc, ep) {
+                st.merge(&self.stats_of(cells, w));
             }
         }
         st
@@ -293,10 +327,8 @@ impl<'a> View<'a> {
             .downstreams
             .get(&(caller.to_string(), downstream.to_string()))
         {
-            for (b, c) in cells {
-                if w.contains(*b) {
-                    st.add(c);
-                }
+            for (_, c) in in_window(cells, w) {
+                st.add(c);
             }
         }
         st
@@ -309,10 +341,8 @@ impl<'a> View<'a> {
             if d != downstream {
                 continue;
             }
-            for (b, c) in cells {
-                if w.contains(*b) {
-                    st.add(c);
-                }
+            for (_, c) in in_window(cells, w) {
+                st.add(c);
             }
         }
         st
@@ -323,14 +353,12 @@ impl<'a> View<'a> {
         let mut sev = [0u64; 6];
         let mut sig = [0u64; 15];
         if let Some(cells) = self.logs.get(service) {
-            for (b, c) in cells {
-                if w.contains(*b) {
-                    for (a, x) in sev.iter_mut().zip(c.by_severity.iter()) {
-                        *a += *x as u64;
-                    }
-                    for (a, x) in sig.iter_mut().zip(c.signals.iter()) {
-                        *a += *x as u64;
-                    }
+            for (_, c) in in_window(cells, w) {
+                for (a, x) in sev.iter_mut().zip(c.by_severity.iter()) {
+                    *a += *x as u64;
+                }
+                for (a, x) in sig.iter_mut().zip(c.signals.iter()) {
+                    *a += *x as u64;
                 }
             }
         }

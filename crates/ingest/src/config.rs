@@ -30,7 +30,7 @@ impl Default for IngestConfig {
             max_line_bytes: 32 * 1024 * 1024,
             max_document_bytes: 512 * 1024 * 1024,
             default_service: None,
-            chunk_bytes: 64 * 1024 * 1024,
+            chunk_bytes: 16 * 1024 * 1024,
         }
     }
 }

@@ -35,6 +35,40 @@ pub fn dimension_of(key: &str) -> Option<&'static str> {
 /// that is not a generic browser engine token, so `ShopApp/4.12.0 (iOS 17.2)` gives
 /// ("ShopApp", "4.12.0") and a desktop Chrome gives ("Chrome", "120").
 pub fn client_of_user_agent(ua: &str) -> Option<(&str, &str)> {
+    // A log holds a few thousand distinct user agents at most, each on many lines:
+    // remember where the name and version were found in each.
+    thread_local! {
+        static SEEN: std::cell::RefCell<apitriage_model::FastMap<Box<str>, Option<[u16; 3]>>> =
+            Default::default();
+    }
+    let at = |r: [u16; 3]| {
+        let (start, mid, end) = (r[0] as usize, r[1] as usize, r[2] as usize);
+        Some((ua.get(start..mid)?, ua.get(mid + 1..end)?))
+    };
+    if ua.len() > u16::MAX as usize {
+        return parse_user_agent(ua);
+    }
+    if let Some(hit) = SEEN.with(|s| s.borrow().get(ua).copied()) {
+        return hit.and_then(at);
+    }
+    let found = parse_user_agent(ua);
+    let offsets = found.map(|(name, version)| {
+        let start = name.as_ptr() as usize - ua.as_ptr() as usize;
+        let mid = start + name.len();
+        [start as u16, mid as u16, (mid + 1 + version.len()) as u16]
+    });
+    SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() >= 4096 {
+            s.clear();
+        }
+        s.insert(ua.into(), offsets);
+    });
+    found
+}
+
+/// The parse behind [`client_of_user_agent`].
+fn parse_user_agent(ua: &str) -> Option<(&str, &str)> {
     let mut fallback = None;
     let mut in_comment = 0i32;
     for tok in ua.split(' ') {

@@ -121,7 +121,9 @@ fn read_in_chunks(path: &Path, size: u64, config: &IngestConfig) -> Option<Summa
     let name = path.display().to_string();
     let chunk = config.chunk_bytes.max(4096);
     let n = size.div_ceil(chunk);
-    let parts: Vec<Summary> = (0..n)
+    // Reduced as chunks finish rather than collected: memory holds about one Summary
+    // per thread, whatever the file size.
+    let out = (0..n)
         .into_par_iter()
         .map(|i| {
             let mut s = Summary::new();
@@ -140,11 +142,10 @@ fn read_in_chunks(path: &Path, size: u64, config: &IngestConfig) -> Option<Summa
             }
             s
         })
-        .collect();
-    let mut out = Summary::new();
-    for p in &parts {
-        out.merge(p);
-    }
+        .reduce(Summary::new, |mut a, b| {
+            a.merge(&b);
+            a
+        });
     Some(out)
 }
 

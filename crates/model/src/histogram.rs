@@ -149,6 +149,131 @@ impl LatencyHistogram {
     }
 }
 
+/// Buckets a [`WindowHistogram`] holds densely; indexes above fold into the last one
+/// (about 10^17 ms: no real latency gets there).
+const WINDOW_SLOTS: usize = 1024;
+
+/// A histogram over a sliding window of [`LatencyHistogram`]s: adding and removing a
+/// cell costs its few buckets, so scanning a window across a day of 10-second cells is
+/// linear instead of re-merging the whole window at every step. Quantiles are the
+/// same as those of the merged [`LatencyHistogram`].
+#[derive(Debug, Clone)]
+pub struct WindowHistogram {
+    slots: Vec<u64>,
+    count: u64,
+}
+
+impl Default for WindowHistogram {
+    fn default() -> Self {
+        WindowHistogram {
+            slots: vec![0; WINDOW_SLOTS],
+            count: 0,
+        }
+    }
+}
+
+impl WindowHistogram {
+    /// An empty window.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn slot(index: i16) -> usize {
+        ((index as i32 - MIN_INDEX as i32).max(0) as usize).min(WINDOW_SLOTS - 1)
+    }
+
+    /// Adds every observation of `h`.
+    pub fn add(&mut self, h: &LatencyHistogram) {
+        for &(i, n) in &h.bins {
+            self.slots[Self::slot(i)] += n as u64;
+        }
+        self.count += h.bins.iter().map(|b| b.1 as u64).sum::<u64>();
+    }
+
+    /// Removes the observations of `h`, which must have been added.
+    pub fn remove(&mut self, h: &LatencyHistogram) {
+        for &(i, n) in &h.bins {
+            let s = &mut self.slots[Self::slot(i)];
+            *s = s.saturating_sub(n as u64);
+        }
+        self.count = self
+            .count
+            .saturating_sub(h.bins.iter().map(|b| b.1 as u64).sum::<u64>());
+    }
+
+    /// Number of observations.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The value at quantile `q`, as [`LatencyHistogram::quantile`] gives it.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (self.count - 1) as f64).floor() as u64;
+        let mut seen = 0u64;
+        for (s, &n) in self.slots.iter().enumerate() {
+            seen += n;
+            if seen > rank {
+                return Some(value_of((s as i32 + MIN_INDEX as i32) as i16));
+            }
+        }
+        None
+    }
+}
+
+/// Keeps a [`WindowHistogram`] equal to the merge of `cells[lo..hi]` as the range moves,
+/// touching only the cells that enter or leave it.
+#[derive(Debug, Clone, Default)]
+pub struct SlidingWindow {
+    /// The window's histogram.
+    pub hist: WindowHistogram,
+    lo: usize,
+    hi: usize,
+}
+
+impl SlidingWindow {
+    /// An empty window.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Moves the window to `cells[lo..hi]` and returns its histogram.
+    pub fn move_to(
+        &mut self,
+        cells: &[LatencyHistogram],
+        lo: usize,
+        hi: usize,
+    ) -> &WindowHistogram {
+        let hi = hi.min(cells.len());
+        let lo = lo.min(hi);
+        if lo >= self.hi || hi <= self.lo {
+            // No overlap: cheaper to start again.
+            self.hist = WindowHistogram::new();
+            cells[lo..hi].iter().for_each(|h| self.hist.add(h));
+        } else {
+            for h in &cells[self.lo.min(lo)..lo.max(self.lo)] {
+                if lo > self.lo {
+                    self.hist.remove(h);
+                } else {
+                    self.hist.add(h);
+                }
+            }
+            for h in &cells[self.hi.min(hi)..hi.max(self.hi)] {
+                if hi > self.hi {
+                    self.hist.add(h);
+                } else {
+                    self.hist.remove(h);
+                }
+            }
+        }
+        self.lo = lo;
+        self.hi = hi;
+        &self.hist
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +304,28 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn sliding_window_matches_merge(
+            cells in proptest::collection::vec(proptest::collection::vec(0.01f64..100000.0, 0..8), 1..40),
+            moves in proptest::collection::vec((0usize..45, 0usize..45), 1..20),
+        ) {
+            let cells: Vec<LatencyHistogram> = cells
+                .iter()
+                .map(|v| { let mut h = LatencyHistogram::new(); v.iter().for_each(|x| h.record(*x)); h })
+                .collect();
+            let mut w = SlidingWindow::new();
+            for (a, b) in moves {
+                let (lo, hi) = (a.min(b).min(cells.len()), a.max(b).min(cells.len()));
+                let got = w.move_to(&cells, lo, hi).clone();
+                let mut want = LatencyHistogram::new();
+                cells[lo..hi].iter().for_each(|h| want.merge(h));
+                prop_assert_eq!(got.count(), want.count());
+                for q in [0.0, 0.5, 0.95, 0.99, 1.0] {
+                    prop_assert_eq!(got.quantile(q), want.quantile(q));
+                }
+            }
+        }
+
         #[test]
         fn merge_is_associative_and_commutative(
             a in proptest::collection::vec(0.01f64..100000.0, 0..50),

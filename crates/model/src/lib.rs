@@ -18,7 +18,7 @@ pub mod summary;
 pub mod time;
 
 pub use exchange::{Exchange, Header};
-pub use histogram::LatencyHistogram;
+pub use histogram::{LatencyHistogram, SlidingWindow, WindowHistogram};
 pub use record::{
     Change, ChangeKind, DownstreamKind, DownstreamRecord, LogRecord, MetricPoint, RequestRecord,
     Severity, Source,

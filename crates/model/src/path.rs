@@ -19,22 +19,37 @@ pub fn normalize_into(path_or_url: &str, out: &mut String) {
 fn push_normalized(path_or_url: &str, out: &mut String) {
     let start = out.len();
     let mut p = path_or_url;
-    if let Some(rest) = p.split_once("://").map(|x| x.1) {
-        p = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+    // Most inputs are already paths; only a URL needs its scheme and host cut.
+    if !p.starts_with('/') {
+        if let Some(rest) = p.split_once("://").map(|x| x.1) {
+            p = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+        }
     }
-    let p = p.split(['?', '#']).next().unwrap_or("");
+    let p = match p.bytes().position(|b| b == b'?' || b == b'#') {
+        Some(i) => &p[..i],
+        None => p,
+    };
     if p.is_empty() {
         out.push('/');
         return;
     }
-    for (i, seg) in p.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
+    let mut rest = p;
+    loop {
+        let (seg, next) = match rest.bytes().position(|b| b == b'/') {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
         if is_identifier(seg) {
             out.push_str("{id}");
         } else {
             out.push_str(seg);
+        }
+        match next {
+            Some(n) => {
+                out.push('/');
+                rest = n;
+            }
+            None => break,
         }
     }
     if out.len() > start + 1 && out.ends_with('/') {
@@ -50,6 +65,10 @@ fn is_identifier(seg: &str) -> bool {
     if digits == seg.len() {
         return true;
     }
+    if digits == 0 && !seg.contains('_') {
+        // Every rule below needs a digit, or an underscore for a prefixed token.
+        return false;
+    }
     let hexish = seg
         .bytes()
         .all(|b| b.is_ascii_hexdigit() || b == b'-' || b == b'_');
@@ -62,6 +81,46 @@ fn is_identifier(seg: &str) -> bool {
     seg.len() >= 20 && digits > 0
         || digits >= 3 && digits * 2 >= seg.len()
         || seg.len() >= 8 && digits >= 2 && letters > 0
+        || is_prefixed_token(seg)
+}
+
+/// Prefixed opaque ids, Stripe style (`cus_NffrFeUfNV2Hib`, `trf_zxprxgbasw`): a short
+/// alphabetic prefix, `_`, and 8+ letters and digits that do not read as a word. About
+/// one random lowercase token in thirty has no digit, and each such id would otherwise
+/// become an endpoint of its own.
+fn is_prefixed_token(seg: &str) -> bool {
+    let Some((prefix, token)) = seg.split_once('_') else {
+        return false;
+    };
+    if !(2..=6).contains(&prefix.len())
+        || !prefix.bytes().all(|b| b.is_ascii_alphabetic())
+        || token.len() < 8
+        || !token.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return false;
+    }
+    let b = token.as_bytes();
+    let digit = b.iter().any(u8::is_ascii_digit);
+    // An upper-case letter after a lower-case one: camel humps do not occur in route
+    // words written with underscores.
+    let mixed_case = b
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    // Five consonants in a row: English route words have at most four ("subscriptions").
+    let mut run = 0;
+    let mut unpronounceable = false;
+    for c in b {
+        if matches!(
+            c.to_ascii_lowercase(),
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+        ) {
+            run = 0;
+        } else {
+            run += 1;
+            unpronounceable |= run >= 5;
+        }
+    }
+    digit || mixed_case || unpronounceable
 }
 
 /// An endpoint key, `"POST /checkout"`.
@@ -107,5 +166,18 @@ mod tests {
             "/v2/accounts/{id}"
         );
         assert_eq!(normalize("/api/oauth2/token"), "/api/oauth2/token");
+        assert_eq!(
+            normalize("/v2/transfers/trf_zxprxgbasw/cancel"),
+            "/v2/transfers/{id}/cancel"
+        );
+        assert_eq!(
+            normalize("/v1/customers/cus_NffrFeUfNV2Hib"),
+            "/v1/customers/{id}"
+        );
+        // Route words joined by underscores stay.
+        assert_eq!(
+            normalize("/v1/user_subscriptions/account_settings"),
+            "/v1/user_subscriptions/account_settings"
+        );
     }
 }

@@ -432,6 +432,9 @@ pub struct Summary {
     /// Reused buffer for endpoint keys, so folding in a record allocates nothing once
     /// its strings have been seen.
     scratch: String,
+    /// Dimension names seen, by address: records name their dimensions with the same few
+    /// static strings, so this skips hashing the name on every record.
+    dim_names: Vec<(usize, Sym)>,
 }
 
 impl Default for Summary {
@@ -484,6 +487,7 @@ impl Summary {
             input: InputStats::default(),
             problems_dropped: 0,
             scratch: String::new(),
+            dim_names: Vec::new(),
         }
     }
 
@@ -580,18 +584,37 @@ impl Summary {
     }
 
     fn add_dim(&mut self, name: &str, value: &str, coarse: i64, c: DimCounts) {
-        let n = self.strings.intern(name);
+        let n = self.dim_name(name);
         let v = self.strings.intern(value);
         let series = self
             .dims
             .entry(n)
             .or_insert_with(|| Capped::new(DIM_VALUES_CAP))
             .slot_with(&v, || stable_hash(&[name, value]));
-        let e = series.0.entry(coarse).or_default();
+        // Records arrive mostly in time order: the latest minute is the usual target.
+        let e = match series.0.last_entry() {
+            Some(last) if *last.key() == coarse => last.into_mut(),
+            _ => series.0.entry(coarse).or_default(),
+        };
         e.total += c.total;
         e.client_errors += c.client_errors;
         e.server_errors += c.server_errors;
         e.slow += c.slow;
+    }
+
+    fn dim_name(&mut self, name: &str) -> Sym {
+        let addr = name.as_ptr() as usize;
+        for &(a, sym) in &self.dim_names {
+            // The address is a hint; the text decides.
+            if a == addr && self.strings.resolve(sym) == name {
+                return sym;
+            }
+        }
+        let sym = self.strings.intern(name);
+        if self.dim_names.len() < 32 {
+            self.dim_names.push((addr, sym));
+        }
+        sym
     }
 
     fn add_exemplar(&mut self, service: Sym, endpoint: Sym, class: u8, r: &RequestRecord<'_>) {

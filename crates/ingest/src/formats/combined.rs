@@ -332,22 +332,24 @@ fn read_tail<'a>(rest: &'a str, p: &mut Parsed<'a>) {
     let mut upstream_time = None;
     // key=value fields
     for &(_, t) in toks {
-        if let Some((k, v)) = t.split_once('=') {
-            let v = v.trim_matches('"');
-            match k {
-                "rt" | "request_time" | "reqtime" => request_time = seconds_ms(v),
-                "urt" | "upstream_response_time" | "upstream_time" => {
-                    upstream_time = seconds_list_ms(v)
-                }
-                "ua" | "upstream_addr" | "upstream" => p.upstream = last_of_list(v),
-                _ => {}
+        let Some(eq) = memchr::memchr(b'=', t.as_bytes()) else {
+            continue;
+        };
+        let (k, v) = (&t[..eq], &t[eq + 1..]);
+        let v = v.trim_matches('"');
+        match k {
+            "rt" | "request_time" | "reqtime" => request_time = seconds_ms(v),
+            "urt" | "upstream_response_time" | "upstream_time" => {
+                upstream_time = seconds_list_ms(v)
             }
+            "ua" | "upstream_addr" | "upstream" => p.upstream = last_of_list(v),
+            _ => {}
         }
     }
     if request_time.is_none() && upstream_time.is_none() {
         let first_float = toks
             .iter()
-            .position(|(_, t)| t.contains('.') && seconds_ms(t).is_some());
+            .position(|(_, t)| t.as_bytes().contains(&b'.') && seconds_ms(t).is_some());
         if let Some(i) = first_float {
             request_time = toks.get(i).and_then(|(_, t)| seconds_ms(t));
             upstream_time = toks.get(i + 1).and_then(|(_, t)| seconds_list_ms(t));
@@ -1143,9 +1145,11 @@ pub(crate) fn parse_time_any(s: &str) -> Option<Nanos> {
 /// Splits a request line `GET /path?q HTTP/1.1` into method and target. `None` when
 /// it is not one (`-`, or the bytes of a TLS handshake sent to a plain port).
 pub(crate) fn split_request(request: &str) -> Option<(&str, &str)> {
-    let mut parts = request.split(' ').filter(|p| !p.is_empty());
-    let method = parts.next()?;
-    let target = parts.next()?;
+    let request = request.trim_start_matches(' ');
+    let sp = memchr::memchr(b' ', request.as_bytes())?;
+    let method = &request[..sp];
+    let rest = request[sp..].trim_start_matches(' ');
+    let target = &rest[..memchr::memchr(b' ', rest.as_bytes()).unwrap_or(rest.len())];
     let is_method = (1..=20).contains(&method.len())
         && method
             .as_bytes()
@@ -1186,6 +1190,9 @@ pub(crate) fn is_decimal(s: &str) -> bool {
 /// Seconds (`0.123`) as milliseconds; `None` for `-` or anything else.
 pub(crate) fn seconds_ms(s: &str) -> Option<f64> {
     let s = s.trim_matches('"');
+    if let Some(v) = simple_decimal(s) {
+        return Some(v * 1000.0);
+    }
     if !is_decimal(s) {
         return None;
     }
@@ -1193,6 +1200,36 @@ pub(crate) fn seconds_ms(s: &str) -> Option<f64> {
         .ok()
         .map(|v| v * 1000.0)
         .filter(|v| v.is_finite())
+}
+
+/// `123.456` (at most 15 significant digits, no sign or exponent) without the general
+/// float parser: logs write request times this way on every line. Exact: both the
+/// digits and the power of ten are integers a double holds exactly, and one correctly
+/// rounded division gives the same double as parsing the text.
+fn simple_decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let (mut mantissa, mut frac_digits, mut dot, mut digits) = (0u64, 0usize, false, 0usize);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + (c - b'0') as u64;
+                digits += 1;
+                frac_digits += dot as usize;
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    Some(mantissa as f64 / POW10[frac_digits])
 }
 
 /// The total of an nginx upstream-times list (`0.010, 0.020` or `0.010 : 0.020`) in
