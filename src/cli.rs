@@ -113,6 +113,12 @@ pub struct SimulateArgs {
     /// Multiply request volume by N (for benchmarks).
     #[arg(long, default_value_t = 1)]
     pub scale: u32,
+    /// Head-sample traces at the collector: keep each trace, and the OTLP logs
+    /// correlated to it, with this probability (0 < FRACTION <= 1, deterministic from the
+    /// seed), at any --scale. Access logs stay complete. Without it, the simulated system
+    /// samples spans its own way (fewer at larger --scale) and keeps every log.
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction)]
+    pub trace_sample: Option<f64>,
     /// Write a labelled suite of every scenario into DIR (labels beside the bundles).
     #[arg(long, value_name = "DIR")]
     pub suite: Option<PathBuf>,
@@ -195,4 +201,19 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:4318")]
     pub listen: String,
+}
+
+/// A probability in (0, 1], for `--trace-sample`.
+fn parse_fraction(s: &str) -> Result<f64, String> {
+    let f: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))?;
+    if f > 0.0 && f <= 1.0 {
+        Ok(f)
+    } else {
+        Err(format!(
+            "{s} is not in (0, 1] (e.g. 0.1 keeps one trace in ten)"
+        ))
+    }
 }

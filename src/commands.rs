@@ -183,6 +183,7 @@ fn simulate(a: SimulateArgs) -> Result<u8, Failure> {
     let opts = apitriage_sim::SimOptions {
         scale: a.scale,
         partial,
+        trace_sample: a.trace_sample,
     };
     if let Some(dir) = &a.suite {
         let seeds = parse_seeds(&a.seeds)?;

@@ -55,7 +55,11 @@ pub fn run(scratch: &Path, seeds: std::ops::Range<u64>, volume: f64) -> Vec<Scor
         .filter_map(|(name, seed)| {
             let dir = scratch.join(format!("{name}-{seed}"));
             let partial = apitriage_sim::suite_partial(*seed, name);
-            let opts = SimOptions { scale: 1, partial };
+            let opts = SimOptions {
+                scale: 1,
+                partial,
+                ..SimOptions::default()
+            };
             let truth = match apitriage_sim::generate_sized(name, *seed, &opts, volume, &dir) {
                 Ok(t) => t,
                 Err(e) => {

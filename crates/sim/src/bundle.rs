@@ -54,6 +54,14 @@ pub(crate) fn write_bundle(
 ) -> Result<Truth, SimError> {
     let info =
         scenarios::find(scenario).ok_or_else(|| SimError::UnknownScenario(scenario.to_string()))?;
+    if let Some(f) = opts.trace_sample {
+        // Written so that NaN fails too.
+        if !(f > 0.0 && f <= 1.0) {
+            return Err(SimError::InvalidOption(format!(
+                "trace sample {f} is not in (0, 1]"
+            )));
+        }
+    }
     std::fs::create_dir_all(dir).map_err(|e| SimError::io(dir, e))?;
     clean(dir)?;
     let scale = f64::from(opts.scale.max(1)) * volume.max(0.0001);
@@ -69,7 +77,16 @@ pub(crate) fn write_bundle(
         sys.formats.metrics_step_s
     } * SEC;
     let run = crate::traffic::run(
-        &sys, &plan, &press, &fleet, seed, scale, &partial, dir, step,
+        &sys,
+        &plan,
+        &press,
+        &fleet,
+        seed,
+        scale,
+        &partial,
+        opts.trace_sample,
+        dir,
+        step,
     )?;
 
     let set = metrics::compute(&sys, &plan, &press, &fleet, &run.counters, step, seed);

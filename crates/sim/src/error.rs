@@ -1,5 +1,6 @@
-//! The crate's one error type. Generation itself cannot fail; only the file system and
-//! the caller's scenario name can, so the variants say which file or which name.
+//! The crate's one error type. Generation itself cannot fail; only the file system, the
+//! caller's scenario name and out-of-range options can, so the variants say which file,
+//! which name or which option.
 
 use std::path::PathBuf;
 
@@ -18,6 +19,9 @@ pub enum SimError {
         #[source]
         source: std::io::Error,
     },
+    /// An option is out of range (the message says which and what is accepted).
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
     /// A value could not be serialised (a bug in the simulator).
     #[error("cannot serialise {what}: {message}")]
     Serialize {

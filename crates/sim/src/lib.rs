@@ -74,6 +74,16 @@ pub struct SimOptions {
     pub scale: u32,
     /// Which parts of the telemetry are missing or degraded.
     pub partial: Partial,
+    /// Head sampling at the collector, a probability in (0, 1]. `Some(f)`: each
+    /// request's trace is kept with probability `f`, and with it the OTLP log records
+    /// correlated to that trace, whatever the `scale`; the edge access log (nginx /
+    /// ALB), uncorrelated logs, metrics and the rest stay exactly as without sampling,
+    /// as in deployments that keep every access-log line but sample traces. This
+    /// replaces the simulated system's own span sampling (which keeps 1, 1/2 or 1/4 of
+    /// the traces, fewer at larger `scale`, and every log). The reported example's
+    /// session is always kept. The decision is a hash of the trace id and the seed:
+    /// same seed, same bytes. `None` (the default): the system's own sampling.
+    pub trace_sample: Option<f64>,
 }
 
 /// Switches that degrade the telemetry the way real bundles are degraded.

@@ -58,6 +58,7 @@ pub(crate) fn write_suite(
             let bundle_opts = SimOptions {
                 scale: opts.scale,
                 partial,
+                trace_sample: opts.trace_sample,
             };
             let truth =
                 bundle::write_bundle(info.name, seed, &bundle_opts, volume, &dir.join(&name))?;

@@ -243,6 +243,7 @@ pub(crate) fn run(
     seed: u64,
     volume: f64,
     partial: &Partial,
+    trace_sample: Option<f64>,
     dir: &Path,
     metric_step: i64,
 ) -> Result<RunOutput, SimError> {
@@ -400,9 +401,15 @@ pub(crate) fn run(
             if req.ep == client_events && req.beacon.is_some() {
                 exec.beacon_log();
             }
+            // Head sampling by trace id: the system's own rate, or the collector's
+            // (`trace_sample`), which drops the logs correlated to a dropped trace too.
+            // A hash, not a draw, so the random streams (and so the access log and
+            // everything else) do not depend on it.
+            let rate = trace_sample.unwrap_or(sys.formats.sample_rate);
             let sampled = req.force.is_some()
                 || captured
-                || r::unit_hash(r::fnv64(exec.trace_id()), seed) < sys.formats.sample_rate;
+                || r::unit_hash(r::fnv64(exec.trace_id()), seed) < rate;
+            let logs_kept = sampled || trace_sample.is_none();
             if sampled {
                 otlp_traces::write_trace(
                     &mut traces,
@@ -414,13 +421,15 @@ pub(crate) fn run(
                     SCHEMA_URL,
                 )?;
             }
-            otlp_logs::write_logs(
-                &mut logs,
-                &mut resources,
-                &out.trace_id,
-                &exec.logs,
-                with_ids,
-            )?;
+            if logs_kept {
+                otlp_logs::write_logs(
+                    &mut logs,
+                    &mut resources,
+                    &out.trace_id,
+                    &exec.logs,
+                    with_ids,
+                )?;
+            }
             access.write(fleet, &req, &out, &mut side)?;
             // Client behaviour after the response.
             let user = &sys.users[req.user];

@@ -17,6 +17,7 @@ fn partial_switches_remove_what_they_say() {
             logs_without_trace_ids: true,
             no_har: true,
         },
+        ..SimOptions::default()
     };
     let truth = generate_sized("database-failover", 4, &opts, 0.03, &dir).expect("bundle");
     assert_eq!(truth.partial.len(), 6);
@@ -104,7 +105,7 @@ fn scale_multiplies_request_volume() {
             9,
             &SimOptions {
                 scale,
-                partial: Partial::default(),
+                ..SimOptions::default()
             },
             0.02,
             &dir,
