@@ -51,9 +51,16 @@ TRACE_COLUMNS = {
     )
 }
 
-# Identifier-like path segments: all digits, or 8+ characters of an id alphabet with a
-# digit in them (prd_ztrg32xzvg, UUIDs, hex). `v1`, `oauth2` stay.
-ID_SEGMENT = r"/(?:[0-9]+|[A-Za-z0-9_-]*[0-9][A-Za-z0-9_-]*[A-Za-z0-9_-]{7}|[A-Za-z0-9_-]{7}[A-Za-z0-9_-]*[0-9][A-Za-z0-9_-]*)(/|$)"
+# Identifier-like path segments, close to apitriage's rule (crates/model/src/path.rs):
+# all digits; 8+ characters of an id alphabet with a digit in them (prd_ztrg32xzvg,
+# UUIDs, hex); or a prefixed opaque token (ord_sbzdujrpns: 2-6 letters, "_", 8+
+# alphanumerics). `v1`, `oauth2`, `client-events` stay.
+ID_SEGMENT = (
+    r"/(?:[0-9]+"
+    r"|[A-Za-z0-9_-]*[0-9][A-Za-z0-9_-]*[A-Za-z0-9_-]{7}"
+    r"|[A-Za-z0-9_-]{7}[A-Za-z0-9_-]*[0-9][A-Za-z0-9_-]*"
+    r"|[A-Za-z]{2,6}_[A-Za-z0-9]{8,})(/|$)"
+)
 
 
 def attr(list_expr: str, *keys: str, field: str = "stringValue") -> str:
