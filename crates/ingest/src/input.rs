@@ -20,6 +20,9 @@ pub struct Input {
     offset: u64,
     line: u64,
     buf: Vec<u8>,
+    /// Bytes of the reader's buffer lent out as the last line, consumed on the next
+    /// read: a line that lies whole in the buffer is handed out without a copy.
+    pending: usize,
     /// False for a chunk of a file read in parallel: line numbers are unknown, so
     /// problems are located by byte offset instead.
     lines_known: bool,
@@ -103,6 +106,7 @@ impl Input {
             offset: 0,
             line: 0,
             buf: Vec::new(),
+            pending: 0,
             lines_known: true,
             end: u64::MAX,
         })
@@ -170,10 +174,30 @@ impl Input {
 
     /// Reads the next line, bounded by `max` bytes.
     pub fn next_line(&mut self, max: usize) -> Result<Line<'_>, IngestError> {
+        self.settle();
         self.buf.clear();
         let start = self.offset;
         if start >= self.end {
             return Ok(Line::End);
+        }
+        // The common case: the whole line is already in the buffer.
+        let whole = match self.reader.fill_buf() {
+            Ok(available) => memchr::memchr(b'\n', available).filter(|&i| i <= max),
+            Err(_) => None,
+        };
+        if let Some(i) = whole {
+            self.pending = i + 1;
+            self.offset += (i + 1) as u64;
+            self.line += 1;
+            let mut line = &self.reader.buffer()[..i];
+            while let [rest @ .., b'\r'] = line {
+                line = rest;
+            }
+            return Ok(Line::Ok(LineRef {
+                number: self.line,
+                offset: start,
+                bytes: line,
+            }));
         }
         let mut too_long = false;
         let mut total: u64 = 0;
@@ -237,8 +261,16 @@ impl Input {
         }))
     }
 
+    fn settle(&mut self) {
+        if self.pending > 0 {
+            self.reader.consume(self.pending);
+            self.pending = 0;
+        }
+    }
+
     /// Reads the whole remaining input, up to `max` bytes.
     pub fn read_all(&mut self, max: usize) -> Result<Vec<u8>, IngestError> {
+        self.settle();
         let mut out = Vec::new();
         let limit = max as u64 + 1;
         let res = (&mut self.reader).take(limit).read_to_end(&mut out);

@@ -36,10 +36,11 @@ pub fn read_paths(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Summary, IngestError> {
     let files = walk::collect(paths)?;
+    // Folded: each worker reads file after file into its own Summary, so the hash
+    // tables and strings it has built are reused rather than rebuilt per file.
     let mut summary = files
         .par_iter()
-        .map(|f| {
-            let mut s = Summary::new();
+        .fold(Summary::new, |mut s, f| {
             read_file(f, config, &mut s);
             progress(1);
             s
@@ -121,12 +122,11 @@ fn read_in_chunks(path: &Path, size: u64, config: &IngestConfig) -> Option<Summa
     let name = path.display().to_string();
     let chunk = config.chunk_bytes.max(4096);
     let n = size.div_ceil(chunk);
-    // Reduced as chunks finish rather than collected: memory holds about one Summary
-    // per thread, whatever the file size.
+    // Folded into one Summary per worker and reduced as they finish: memory holds
+    // about one Summary per thread, whatever the file size.
     let out = (0..n)
         .into_par_iter()
-        .map(|i| {
-            let mut s = Summary::new();
+        .fold(Summary::new, |mut s, i| {
             let (start, end) = (i * chunk, ((i + 1) * chunk).min(size));
             match input::Input::open_chunk(path, start, end) {
                 Ok(mut inp) => {

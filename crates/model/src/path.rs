@@ -86,8 +86,10 @@ fn is_identifier(seg: &str) -> bool {
 
 /// Prefixed opaque ids, Stripe style (`cus_NffrFeUfNV2Hib`, `trf_zxprxgbasw`): a short
 /// alphabetic prefix, `_`, and 8+ letters and digits that do not read as a word. About
-/// one random lowercase token in thirty has no digit, and each such id would otherwise
-/// become an endpoint of its own.
+/// one random lowercase token in twenty-five has no digit, and each such id would
+/// otherwise become an endpoint of its own. Words are told apart by their vowels:
+/// English route words are a third vowels or more (`accounts`, `subscriptions`), random
+/// letters a fifth.
 fn is_prefixed_token(seg: &str) -> bool {
     let Some((prefix, token)) = seg.split_once('_') else {
         return false;
@@ -109,18 +111,19 @@ fn is_prefixed_token(seg: &str) -> bool {
     // Five consonants in a row: English route words have at most four ("subscriptions").
     let mut run = 0;
     let mut unpronounceable = false;
+    let mut vowels = 0;
     for c in b {
-        if matches!(
-            c.to_ascii_lowercase(),
-            b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
-        ) {
+        let c = c.to_ascii_lowercase();
+        vowels += matches!(c, b'a' | b'e' | b'i' | b'o' | b'u') as usize;
+        if matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
             run = 0;
         } else {
             run += 1;
             unpronounceable |= run >= 5;
         }
     }
-    digit || mixed_case || unpronounceable
+    let few_vowels = vowels * 4 < b.len();
+    digit || mixed_case || unpronounceable || few_vowels
 }
 
 /// An endpoint key, `"POST /checkout"`.
@@ -174,10 +177,18 @@ mod tests {
             normalize("/v1/customers/cus_NffrFeUfNV2Hib"),
             "/v1/customers/{id}"
         );
+        assert_eq!(
+            normalize("/v1/products/prd_ykzemaspck"),
+            "/v1/products/{id}"
+        );
         // Route words joined by underscores stay.
         assert_eq!(
-            normalize("/v1/user_subscriptions/account_settings"),
-            "/v1/user_subscriptions/account_settings"
+            normalize("/v1/user_subscriptions/account_settings/bank_accounts"),
+            "/v1/user_subscriptions/account_settings/bank_accounts"
+        );
+        assert_eq!(
+            normalize("/v2/payment_methods/tax_registrations"),
+            "/v2/payment_methods/tax_registrations"
         );
     }
 }

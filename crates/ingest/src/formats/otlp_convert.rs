@@ -18,6 +18,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{any_value::Value, AnyValue, KeyValue};
 use opentelemetry_proto::tonic::metrics::v1::{metric::Data, number_data_point};
 use opentelemetry_proto::tonic::trace::v1::Span;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 const SPAN_KIND_SERVER: i32 = 2;
@@ -95,9 +96,11 @@ fn hex(bytes: &[u8]) -> Option<String> {
     if bytes.is_empty() || bytes.iter().all(|b| *b == 0) {
         return None;
     }
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push_str(&format!("{b:02x}"));
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
     }
     Some(s)
 }
@@ -106,7 +109,7 @@ fn hex(bytes: &[u8]) -> Option<String> {
 struct Resource {
     service: String,
     version: Option<String>,
-    dims: Vec<(String, String)>,
+    dims: Vec<(&'static str, String)>,
 }
 
 fn resource_of(attrs: &[KeyValue]) -> Resource {
@@ -114,7 +117,7 @@ fn resource_of(attrs: &[KeyValue]) -> Resource {
     for kv in attrs {
         if let Some(d) = dimension_of(&kv.key) {
             if let Some(v) = kv.value.as_ref().and_then(value_text) {
-                dims.push((d.to_string(), v.into_owned()));
+                dims.push((d, v.into_owned()));
             }
         }
     }
@@ -391,26 +394,30 @@ pub fn traces(req: &ExportTraceServiceRequest, sink: &mut Sink<'_>) {
         }
         if i.is_server {
             let (method, route, templ) = endpoint_of(s);
-            let mut dims: Vec<(String, String)> = res.dims.clone();
+            // Names are static, values borrowed where the span already holds the text.
+            let mut dims: Vec<(&'static str, Cow<'_, str>)> = res
+                .dims
+                .iter()
+                .map(|(d, v)| (*d, Cow::Borrowed(v.as_str())))
+                .collect();
             for kv in &s.attributes {
                 if let Some(d) = dimension_of(&kv.key) {
                     if let Some(v) = kv.value.as_ref().and_then(value_text) {
-                        dims.push((d.to_string(), v.into_owned()));
+                        dims.push((d, v));
                     }
                 }
             }
             if let Some(ua) = attr(&s.attributes, &["user_agent.original", "http.user_agent"]) {
                 if let Some((app, ver)) = client_of_user_agent(&ua) {
                     if !dims.iter().any(|d| d.0 == "client_app") {
-                        dims.push(("client_app".into(), app.to_string()));
+                        dims.push(("client_app", Cow::Owned(app.to_string())));
                     }
                     if !dims.iter().any(|d| d.0 == "client_version") {
-                        dims.push(("client_version".into(), format!("{app}/{ver}")));
+                        dims.push(("client_version", Cow::Owned(format!("{app}/{ver}"))));
                     }
                 }
             }
-            let dim_refs: Vec<(&str, &str)> =
-                dims.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let dim_refs: Vec<(&str, &str)> = dims.iter().map(|(a, b)| (*a, b.as_ref())).collect();
             let status = attr_int(&s.attributes, STATUS).and_then(|c| u16::try_from(c).ok());
             let error_type = attr(&s.attributes, &["error.type"]);
             let step = first_fail[n].as_ref().map(|(_, st)| st.clone());
@@ -642,8 +649,8 @@ pub fn metrics(req: &ExportMetricsServiceRequest, sink: &mut Sink<'_>) {
                         labels.push(("service".into(), res.service.clone()));
                     }
                     for (k, v) in &res.dims {
-                        if k == "host" {
-                            labels.push((k.clone(), v.clone()));
+                        if *k == "host" {
+                            labels.push((k.to_string(), v.clone()));
                         }
                     }
                     for kv in attrs {
