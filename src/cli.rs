@@ -94,6 +94,10 @@ pub struct TriageArgs {
     /// How much time before the onset counts as normal (e.g. 30m, 2h; default: all of it, up to 24h).
     #[arg(long, value_name = "DURATION")]
     pub baseline: Option<String>,
+    /// Print how long reading, triage and rendering took, and the records read, on
+    /// standard error.
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub common: Common,
 }

@@ -58,10 +58,12 @@ fn triage(a: TriageArgs) -> Result<u8, Failure> {
             )));
         }
     }
+    let started = std::time::Instant::now();
     let progress = crate::progress::Progress::start(a.common.quiet, count_files(&inputs));
     let summary = apitriage_ingest::read_paths(&inputs, &cfg.ingest, &|n| progress.advance(n))
         .map_err(|e| Failure::usage(e.to_string()))?;
     progress.finish();
+    let read_done = started.elapsed();
     if summary.input.files == 0 {
         let why = if summary.input.ignored.is_empty() {
             "no files found".to_string()
@@ -105,6 +107,7 @@ fn triage(a: TriageArgs) -> Result<u8, Failure> {
         settings: cfg.triage,
     };
     let report = apitriage_engine::triage(&summary, &opts);
+    let triage_done = started.elapsed();
     if !a.common.quiet && summary.input.skipped > 0 {
         eprintln!(
             "apitriage: skipped {} malformed records (first: {})",
@@ -119,6 +122,27 @@ fn triage(a: TriageArgs) -> Result<u8, Failure> {
     }
     let text = render(&report, &a.common)?;
     emit(a.common.output.as_deref(), &text)?;
+    if a.timings {
+        let done = started.elapsed();
+        eprintln!(
+            "apitriage: timings: read {:.3} s ({} files, {} records), triage {:.3} s, render {:.3} s, total {:.3} s",
+            read_done.as_secs_f64(),
+            summary.input.files,
+            summary.input.records,
+            (triage_done - read_done).as_secs_f64(),
+            (done - triage_done).as_secs_f64(),
+            done.as_secs_f64()
+        );
+        let dim_values: usize = summary.dims.values().map(|d| d.len()).sum();
+        eprintln!(
+            "apitriage: summary: {} request cells, {} downstream cells, {} strings, {} dimension values, {} signatures",
+            summary.requests.len(),
+            summary.downstream.len(),
+            summary.strings.len(),
+            dim_values,
+            summary.signatures.len()
+        );
+    }
     Ok(0)
 }
 
@@ -283,20 +307,37 @@ fn patterns(a: PatternsArgs) -> Result<u8, Failure> {
     let multi = assigned.len() > 1;
     let out = match a.common.format {
         OutputFormat::Json => {
+            // One object per line, keys in serde_json's (sorted) order: `file` (several
+            // files only), `line`, `pattern`, `template`. The `pattern`/`template` tail is
+            // serialised once per cluster, not once per line.
+            use std::fmt::Write as _;
+            let quoted = |s: &str| serde_json::Value::from(s).to_string();
+            let mut tails: Vec<Option<String>> = Vec::new();
+            let tail_of = |c: usize| -> String {
+                let (id, template) = if c == usize::MAX {
+                    ("none".to_string(), String::new())
+                } else {
+                    (miner.id(c), miner.template(c))
+                };
+                format!(
+                    ",\"pattern\":{},\"template\":{}}}",
+                    quoted(&id),
+                    quoted(&template)
+                )
+            };
             let mut o = String::new();
             for (name, ids) in &assigned {
-                for (i, c) in ids.iter().enumerate() {
-                    let (id, template) = if *c == usize::MAX {
-                        ("none".to_string(), String::new())
-                    } else {
-                        (miner.id(*c), miner.template(*c))
-                    };
-                    let mut v =
-                        serde_json::json!({"line": i + 1, "pattern": id, "template": template});
-                    if multi {
-                        v["file"] = serde_json::Value::String(name.clone());
+                let file = multi.then(|| format!("\"file\":{},", quoted(name)));
+                for (i, &c) in ids.iter().enumerate() {
+                    let slot = if c == usize::MAX { 0 } else { c + 1 };
+                    if slot >= tails.len() {
+                        tails.resize(slot + 1, None);
                     }
-                    o.push_str(&v.to_string());
+                    let tail = tails[slot].get_or_insert_with(|| tail_of(c));
+                    o.push('{');
+                    o.push_str(file.as_deref().unwrap_or(""));
+                    let _ = write!(o, "\"line\":{}", i + 1);
+                    o.push_str(tail);
                     o.push('\n');
                 }
             }

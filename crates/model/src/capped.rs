@@ -95,6 +95,17 @@ impl<K: Eq + Hash + Clone, V: Mergeable> Capped<K, V> {
         self.overflowed_keys += dropped;
     }
 
+    /// False when a key with this stable hash would go to the overflow: lets a caller
+    /// skip work (interning its text) for keys the sample will not keep.
+    pub fn admits(&self, hash: u64) -> bool {
+        hash < self.threshold
+    }
+
+    /// The value for `key` when it is kept.
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.entries.get_mut(key).map(|e| &mut e.1)
+    }
+
     /// Applies the cap exactly; call before reading a merged result.
     pub fn normalize(&mut self) {
         self.compact(self.cap);

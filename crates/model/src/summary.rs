@@ -585,12 +585,25 @@ impl Summary {
 
     fn add_dim(&mut self, name: &str, value: &str, coarse: i64, c: DimCounts) {
         let n = self.dim_name(name);
-        let v = self.strings.intern(value);
-        let series = self
+        let capped = self
             .dims
             .entry(n)
-            .or_insert_with(|| Capped::new(DIM_VALUES_CAP))
-            .slot_with(&v, || stable_hash(&[name, value]));
+            .or_insert_with(|| Capped::new(DIM_VALUES_CAP));
+        // A value the bounded sample will not keep is never interned: the string table
+        // must not grow with the number of users, IPs or user agents.
+        let known = self.strings.get(value);
+        let series = match known {
+            Some(v) if capped.get_mut(&v).is_some() => capped.get_mut(&v).expect("checked"),
+            _ => {
+                let hash = stable_hash(&[name, value]);
+                if capped.admits(hash) {
+                    let v = known.unwrap_or_else(|| self.strings.intern(value));
+                    capped.slot(&v, hash)
+                } else {
+                    &mut capped.overflow
+                }
+            }
+        };
         // Records arrive mostly in time order: the latest minute is the usual target.
         let e = match series.0.last_entry() {
             Some(last) if *last.key() == coarse => last.into_mut(),
