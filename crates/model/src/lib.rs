@@ -14,6 +14,7 @@ pub mod intern;
 pub mod path;
 pub mod record;
 pub mod report;
+pub mod routes;
 pub mod summary;
 pub mod time;
 

@@ -984,6 +984,7 @@ impl Summary {
     /// Puts the Summary in canonical order and applies every cap exactly. Call once
     /// after the last merge and before checks read it.
     pub fn finish(&mut self) {
+        self.fold_rare_siblings();
         for d in self.dims.values_mut() {
             d.normalize();
         }
@@ -1002,6 +1003,57 @@ impl Summary {
             let extra = self.input.problems.len() - PROBLEMS_CAP;
             self.problems_dropped += extra as u64;
             self.input.problems.truncate(PROBLEMS_CAP);
+        }
+    }
+
+    /// Folds endpoints that are really ids (see [`crate::routes`]) into their `{id}`
+    /// template: request cells, failing examples and the endpoint → downstream edges.
+    fn fold_rare_siblings(&mut self) {
+        let mut traffic: FastMap<Sym, u64> = FastMap::default();
+        for (k, c) in &self.requests {
+            *traffic.entry(k.endpoint).or_default() += c.total();
+        }
+        let mut eps: Vec<(Sym, u64)> = traffic.into_iter().collect();
+        eps.sort_by(|a, b| self.s(a.0).cmp(self.s(b.0)));
+        let named: Vec<(&str, u64)> = eps.iter().map(|(e, n)| (self.s(*e), *n)).collect();
+        let remaps = crate::routes::rare_sibling_ids(&named);
+        if remaps.is_empty() {
+            return;
+        }
+        let to: FastMap<Sym, Sym> = remaps
+            .into_iter()
+            .map(|(i, t)| (eps[i].0, self.strings.intern(&t)))
+            .collect();
+        let map = |e: Sym| to.get(&e).copied().unwrap_or(e);
+        let requests = std::mem::take(&mut self.requests);
+        for (k, c) in requests {
+            let key = RequestKey {
+                endpoint: map(k.endpoint),
+                ..k
+            };
+            match self.requests.get_mut(&key) {
+                Some(cell) => cell.merge(&c),
+                None => {
+                    self.requests.insert(key, c);
+                }
+            }
+        }
+        let edges = std::mem::take(&mut self.edges);
+        for ((caller, ep, ds), e) in edges {
+            let slot = self.edges.entry((caller, map(ep), ds)).or_default();
+            slot.kind = e.kind;
+            slot.calls += e.calls;
+            slot.writes += e.writes;
+        }
+        let exemplars = std::mem::take(&mut self.exemplars);
+        for ((svc, ep, class), list) in exemplars {
+            let target = map(ep);
+            let name = self.s(target).to_string();
+            let slot = self.exemplars.entry((svc, target, class)).or_default();
+            for mut ex in list {
+                ex.endpoint.clone_from(&name);
+                insert_ranked(slot, ex);
+            }
         }
     }
 
