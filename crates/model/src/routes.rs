@@ -11,13 +11,15 @@ const MIN_RARE_SIBLINGS: usize = 20;
 /// most twice the group's average (ids alike each get little).
 const RARE_SHARE: f64 = 0.01;
 
+/// Endpoints equal but for one segment: (method, segments before, segments after).
+type SiblingKey<'a> = (&'a str, Vec<&'a str>, Vec<&'a str>);
+
 /// For `endpoints` (`"GET /users/alice"`, with request counts), the ones whose segment
 /// at some position is one of many rare values under otherwise equal endpoints, and the
 /// endpoint each becomes (that segment replaced by `{id}`). Frequent siblings
 /// (`/users/me` next to thousands of user names) stay as they are.
 pub fn rare_sibling_ids(endpoints: &[(&str, u64)]) -> Vec<(usize, String)> {
-    // (method, segments before, segments after) -> members (index, segment)
-    let mut groups: HashMap<(&str, Vec<&str>, Vec<&str>), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<SiblingKey<'_>, Vec<usize>> = HashMap::new();
     let parsed: Vec<(&str, Vec<&str>)> = endpoints
         .iter()
         .map(|(e, _)| match e.split_once(' ') {
