@@ -4,9 +4,16 @@
 //! A template is a token list in which a variable position holds [`Token::Wildcard`].
 //! Similarity follows the paper's *simSeq* (§III-D): the share of positions where the
 //! template's token equals the line's token. As in drain3, a template wildcard does not
-//! count as equal to an arbitrary token, with one addition: a wildcard facing a `<*>`
-//! the masking step put in the line does count, since both say "a variable is here"
-//! (drain3 gets the same effect by masking to named placeholders such as `<NUM>`).
+//! count as equal to an arbitrary token. A wildcard facing a `<*>` the masking step put
+//! in the line is *neutral*: it neither counts as equal nor as a position, so the share
+//! is taken over the other positions (a line of nothing but masked values facing an
+//! all-wildcard template is a full match). Counting such positions as equal instead
+//! (what drain3 does when it masks to named placeholders such as `<NUM>`) lets masked
+//! headers (timestamps, counters, ids: several per line in most real logs) carry two
+//! different messages over the threshold: in loghub's Spark sample `Got assigned task
+//! <*>` and `Connecting to driver: <*>` share their date, `<*>` time, level and logger,
+//! half the tokens. Neutral positions are compared on the evidence the message itself
+//! gives.
 //! Updating (§III-E) turns every position where the line disagrees into a wildcard.
 //!
 //! A cluster is either live (in a leaf, searchable, with a last-use tick) or evicted:
@@ -43,12 +50,42 @@ impl Token {
     }
 }
 
-/// How well a line fits a template: positions equal, then wildcards (the tie-break of
-/// drain3's `fast_match`, which prefers the more general template).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// How well a line fits a template: positions equal, neutral positions (a template
+/// wildcard facing a masked `<*>`) and wildcards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Fit {
     pub(crate) equal: usize,
+    pub(crate) neutral: usize,
     pub(crate) wildcards: usize,
+    /// Positions compared (the line's length).
+    pub(crate) len: usize,
+}
+
+impl Fit {
+    /// *simSeq*: equal positions over the positions that are not neutral; 1 when every
+    /// position is neutral (or the line is empty).
+    pub(crate) fn similarity(&self) -> f64 {
+        let (num, den) = self.fraction();
+        num as f64 / den as f64
+    }
+
+    /// Whether `self` fits better than `other`: higher similarity, then more wildcards
+    /// (the tie-break of drain3's `fast_match`, which prefers the more general
+    /// template). Compared as fractions, so exact.
+    pub(crate) fn better_than(&self, other: &Self) -> bool {
+        let (num, den) = self.fraction();
+        let (other_num, other_den) = other.fraction();
+        let (lhs, rhs) = (num * other_den, other_num * den);
+        lhs > rhs || (lhs == rhs && self.wildcards > other.wildcards)
+    }
+
+    /// [`Self::similarity`] as numerator and denominator, 0/0 read as 1/1.
+    fn fraction(&self) -> (usize, usize) {
+        match self.len - self.neutral {
+            0 => (1, 1),
+            counted => (self.equal, counted),
+        }
+    }
 }
 
 pub(crate) enum State {
@@ -171,14 +208,16 @@ impl Cluster {
 pub(crate) fn fit(template: &[Token], line: &[&str]) -> Fit {
     let mut fit = Fit {
         equal: 0,
+        neutral: 0,
         wildcards: 0,
+        len: line.len(),
     };
     for (token, seen) in template.iter().zip(line) {
         match token {
             Token::Wildcard => {
                 fit.wildcards += 1;
                 if *seen == WILDCARD {
-                    fit.equal += 1;
+                    fit.neutral += 1;
                 }
             }
             Token::Literal(text) => {
@@ -219,9 +258,21 @@ mod tests {
     }
 
     #[test]
-    fn masked_wildcards_count_as_equal() {
+    fn masked_wildcards_are_neutral() {
         let template = [Token::Literal("port".into()), Token::Wildcard];
-        assert_eq!(fit(&template, &["port", "<*>"]).equal, 2);
-        assert_eq!(fit(&template, &["port", "x"]).equal, 1);
+        let masked = fit(&template, &["port", "<*>"]);
+        assert_eq!((masked.equal, masked.neutral), (1, 1));
+        assert_eq!(masked.similarity(), 1.0);
+        let unmasked = fit(&template, &["port", "x"]);
+        assert_eq!((unmasked.equal, unmasked.neutral), (1, 0));
+        assert_eq!(unmasked.similarity(), 0.5);
+        let other = fit(&template, &["host", "<*>"]);
+        assert_eq!(other.similarity(), 0.0);
+        // Nothing but masked values facing wildcards: a full match.
+        let all = fit(&[Token::Wildcard, Token::Wildcard], &["<*>", "<*>"]);
+        assert_eq!(all.similarity(), 1.0);
+        assert!(masked.better_than(&unmasked));
+        assert!(all.better_than(&unmasked));
+        assert!(!unmasked.better_than(&masked));
     }
 }

@@ -10,7 +10,12 @@
 //!
 //! Each masked value becomes [`WILDCARD`] (`<*>`); punctuation around it is kept, so
 //! `src: /10.250.19.102:54106` becomes `src: /<*>` and `sshd[24200]:` becomes
-//! `sshd[<*>]:`. Values are recognised only at word boundaries (the previous byte is not
+//! `sshd[<*>]:`. Values joined by one or two of `-:/.,#_` (no space) are one compound
+//! value and become a single `<*>`: a timestamp in a layout no rule knows
+//! (`20171223-22:15:29:615`, `17/06/09`), a ratio (`2/3`), a list (`1#2#3`). Masked
+//! part by part, such a value would mask to a different number of `<*>` as its fields
+//! change width (`22:15:29:615` is a clock and a number, `0:1:2:45` four numbers), and
+//! lines of one message would not share a template. Values are recognised only at word boundaries (the previous byte is not
 //! an ASCII letter or digit, and neither is the byte after the value), the way drain3's
 //! default number mask does, so `ssh2` and `log4j` keep their digits while `blk_-1608…`
 //! becomes `blk_<*>` (`_` and `-` are boundaries).
@@ -102,7 +107,13 @@ pub fn mask(line: &str) -> String {
         }
         if let Some(end) = masked_end {
             push_slice(&mut out, line, copied, at);
-            out.push_str(replacement);
+            if replacement == WILDCARD_REPLACEMENT && joined_to_value(&out) {
+                // `<*>-` + this value: one compound value, already a `<*>`.
+                let joined = out.trim_end_matches(is_joiner).len();
+                out.truncate(joined);
+            } else {
+                out.push_str(replacement);
+            }
             at = end;
             copied = end;
         } else if is_word(byte) {
@@ -118,6 +129,19 @@ pub fn mask(line: &str) -> String {
 }
 
 const WILDCARD_REPLACEMENT: &str = WILDCARD;
+
+/// Punctuation that joins the parts of one compound value (`20171223-22:15:29:615`,
+/// `17/06/09`, `2/3`, `1#2#3`).
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | ':' | '/' | '.' | ',' | '#' | '_')
+}
+
+/// Whether `out` ends in a masked value followed by one or two joiners: the value about
+/// to be masked continues that one, and the two become a single `<*>`.
+fn joined_to_value(out: &str) -> bool {
+    let value = out.trim_end_matches(is_joiner);
+    (1..=2).contains(&(out.len() - value.len())) && value.ends_with(WILDCARD)
+}
 const DOUBLE_QUOTED_REPLACEMENT: &str = "\"<*>\"";
 const SINGLE_QUOTED_REPLACEMENT: &str = "'<*>'";
 
@@ -246,6 +270,11 @@ mod tests {
             ("ssh2 log4j v1 HTTP 2xx", "ssh2 log4j v1 HTTP 2xx"),
             ("blk_-1608999687919862906", "blk_<*>"),
             ("Müller42 ünïcode 42", "Müller42 ünïcode <*>"),
+            ("20171223-22:15:29:615|Step", "<*>|Step"),
+            ("20171224-0:1:2:45|Step", "<*>|Step"),
+            ("17/06/09 20:10:40 INFO", "<*> <*> INFO"),
+            ("attempt=2/3 rdd_42_0 1##2##3", "attempt=<*> rdd_<*> <*>"),
+            ("node-212 a-1 [1, 2]", "node-<*> a-<*> [<*>, <*>]"),
         ];
         for (line, want) in cases {
             assert_eq!(mask(line), want, "masking {line:?}");

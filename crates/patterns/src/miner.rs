@@ -247,17 +247,12 @@ impl Miner {
                 continue;
             };
             let candidate = fit(template, tokens);
-            if best.is_none_or(|(fit, _)| candidate > fit) {
+            if best.is_none_or(|(fit, _)| candidate.better_than(&fit)) {
                 best = Some((candidate, cluster));
             }
         }
         let (fit, cluster) = best?;
-        let similarity = if tokens.is_empty() {
-            1.0
-        } else {
-            fit.equal as f64 / tokens.len() as f64
-        };
-        (similarity >= self.config.similarity).then_some(cluster)
+        (fit.similarity() >= self.config.similarity).then_some(cluster)
     }
 
     fn create(&mut self, tokens: &[&str]) -> ClusterId {

@@ -14,20 +14,48 @@ const MAX_NUMBER_GROUPS: usize = 16;
 
 /// The length of the variable starting at `s[0]`, if any. `previous` is the byte before
 /// it, which is never a word byte.
+///
+/// Most words of a log line are no variable, and the recognisers are tried in turn, so
+/// each is first gated by a condition it needs, read off the word once: the length of
+/// its leading run of letters and digits, whether that run holds a digit, and the byte
+/// after it. A UUID is eight hex digits then `-`; dates, clocks, IPv4 addresses and
+/// `0x` values start with a digit, numbers with a digit or a sign; a syslog stamp starts
+/// with a capitalised three-letter name then a space; an IPv6 or MAC address has a `:`
+/// after its first group of at most four hex digits; an e-mail address continues the
+/// word with `@` or local-part punctuation; ids in paths follow a `/`; hex runs (8+) and
+/// long ids (16+) contain a digit. Skipping a recogniser whose condition fails changes
+/// no result, only the time spent.
 pub(crate) fn value_len(s: &[u8], previous: Option<u8>) -> Option<usize> {
-    uuid(s)
-        .or_else(|| iso_timestamp(s))
-        .or_else(|| syslog_timestamp(s))
-        .or_else(|| clf_timestamp(s))
-        .or_else(|| clock(s, 0).filter(|&end| boundary(s, end)))
-        .or_else(|| ipv4(s))
-        .or_else(|| ipv6(s))
-        .or_else(|| email(s))
-        .or_else(|| prefixed_hex(s))
-        .or_else(|| number(s, previous))
-        .or_else(|| path_id(s, previous))
-        .or_else(|| hex_run(s))
-        .or_else(|| long_id(s))
+    let word = s.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+    let next = s.get(word).copied();
+    let has_digit = s[..word].iter().any(u8::is_ascii_digit);
+    let first = s.first().copied().unwrap_or(0);
+    let digit_first = first.is_ascii_digit();
+    let gate = |open: bool, recognise: &dyn Fn() -> Option<usize>| open.then(recognise).flatten();
+    gate(word == 8 && next == Some(b'-'), &|| uuid(s))
+        .or_else(|| gate(digit_first, &|| iso_timestamp(s)))
+        .or_else(|| {
+            gate(first.is_ascii_uppercase() && byte_is(s, 3, b' '), &|| {
+                syslog_timestamp(s)
+            })
+        })
+        .or_else(|| gate(digit_first, &|| clf_timestamp(s)))
+        .or_else(|| gate(digit_first, &|| clock(s, 0).filter(|&end| boundary(s, end))))
+        .or_else(|| gate(digit_first, &|| ipv4(s)))
+        .or_else(|| gate(word <= 4 && next == Some(b':'), &|| ipv6(s)))
+        .or_else(|| {
+            let continued = matches!(next, Some(b'.' | b'_' | b'%' | b'+' | b'-' | b'@'));
+            gate(continued, &|| email(s))
+        })
+        .or_else(|| gate(first == b'0', &|| prefixed_hex(s)))
+        .or_else(|| {
+            gate(digit_first || first == b'-' || first == b'+', &|| {
+                number(s, previous)
+            })
+        })
+        .or_else(|| gate(previous == Some(b'/'), &|| path_id(s, previous)))
+        .or_else(|| gate(word >= 8 && has_digit, &|| hex_run(s)))
+        .or_else(|| gate(word >= 16 && has_digit, &|| long_id(s)))
 }
 
 fn uuid(s: &[u8]) -> Option<usize> {
