@@ -116,6 +116,13 @@ pub fn latency_score(before: &WindowHistogram, after: &WindowHistogram) -> f64 {
     15.0 * r.ln()
 }
 
+/// After-windows the change point is scored over, in buckets: 5 and 15 minutes. A
+/// sustained step on a quiet endpoint (a few requests a minute) only stands out from
+/// chance clusters of failures over the longer window; a short blip is diluted by it.
+pub const SCALES: [i64; 2] = [AFTER, 3 * AFTER];
+/// Failures above the baseline rate a shift over the long window must count.
+const MIN_EXCESS_LONG: f64 = 8.0;
+
 /// The best shift of one endpoint within `[lo, hi)`: (bucket, score, measure).
 pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f64, &'static str) {
     let n = d.tot.len() as i64;
@@ -131,19 +138,34 @@ pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f
     // The two latency windows slide with t, so each step adds and removes a few cells
     // instead of re-merging up to an hour of them.
     let (mut wb, mut wa) = (SlidingWindow::new(), SlidingWindow::new());
-    let mut score_at = |t: i64| -> (f64, &'static str) {
+    let mut score_at = |t: i64, w: i64| -> (f64, &'static str) {
         let a = (t - baseline_buckets).max(0) as usize;
         let t_u = t as usize;
-        let e = (t + AFTER).min(n) as usize;
+        let e = (t + w).min(n) as usize;
+        // A long comparison needs a baseline at least as long behind it.
+        if w > AFTER && t_u - a < w as usize {
+            return (0.0, "none");
+        }
         let tb = pt[t_u] - pt[a];
         let ta = pt[e] - pt[t_u];
-        let z5 = rate_z(p5[t_u] - p5[a], tb, p5[e] - p5[t_u], ta);
-        let z4 = rate_z(p4[t_u] - p4[a], tb, p4[e] - p4[t_u], ta);
+        // Over the long window, a handful of failures on a quiet endpoint is chance even
+        // when the baseline had none: the excess must be a real count.
+        let rz = |bb: f64, ba: f64| {
+            let excess = ba - (bb + 0.5) / (tb + 1.0) * ta;
+            if w > AFTER && excess < MIN_EXCESS_LONG {
+                0.0
+            } else {
+                rate_z(bb, tb, ba, ta)
+            }
+        };
+        let z5 = rz(p5[t_u] - p5[a], p5[e] - p5[t_u]);
+        let z4 = rz(p4[t_u] - p4[a], p4[e] - p4[t_u]);
         let mut best = (z5, "server_errors");
         if z4 > best.0 {
             best = (z4, "client_errors");
         }
-        if stride == 1 || t % stride == 0 {
+        // Tail latency on the short window only: a p95 needs no more requests to move.
+        if w == AFTER && (stride == 1 || t % stride == 0) {
             // The baseline tail: at most the last 360 buckets (1 h) before t.
             let hb = wb.move_to(&d.lat, a.max(t_u.saturating_sub(360)), t_u);
             let ha = wa.move_to(&d.lat, t_u, e);
@@ -154,33 +176,55 @@ pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f
         }
         best
     };
-    let mut best = (lo_i, 0.0, "none");
-    let mut t = lo_i;
-    while t < hi_i {
-        let (s, m) = score_at(t);
-        if s > best.1 {
-            best = (t, s, m);
+    let mut best = (lo_i, 0.0, "none", AFTER);
+    for w in SCALES {
+        let mut t = lo_i;
+        while t < hi_i {
+            let (s, m) = score_at(t, w);
+            if s > best.1 {
+                best = (t, s, m, w);
+            }
+            t += stride;
         }
-        t += stride;
     }
     if stride > 1 {
+        let w = best.3;
         for t in (best.0 - stride).max(lo_i)..(best.0 + stride).min(hi_i) {
-            let (s, m) = score_at(t);
+            let (s, m) = score_at(t, w);
             if s > best.1 {
-                best = (t, s, m);
+                best = (t, s, m, w);
             }
         }
     }
     // Move earlier while the shift is nearly as strong: with a step change the score
     // falls as the after-window loses incident buckets, so this finds the step's start.
+    // A longer window loses them more slowly, so it must keep more of its score.
+    let (w, keep) = (best.3, 1.0 - 0.15 * AFTER as f64 / best.3 as f64);
     let mut onset = best.0;
     let mut t = best.0 - 1;
     while t >= lo_i && t >= best.0 - AFTER {
-        let (s, _) = score_at(t);
-        if s >= best.1 * 0.85 && s >= SIGNIFICANT {
+        let (s, _) = score_at(t, w);
+        if s >= best.1 * keep && s >= SIGNIFICANT {
             onset = t;
         }
         t -= 1;
+    }
+    // A step in a failure rate cannot start before its first excess failure: on a quiet
+    // endpoint the score hardly drops across the empty buckets before it.
+    if matches!(best.2, "server_errors" | "client_errors") {
+        let bad = if best.2 == "server_errors" {
+            &d.e5
+        } else {
+            &d.e4
+        };
+        let pb = if best.2 == "server_errors" { &p5 } else { &p4 };
+        let a = (onset - baseline_buckets).max(0) as usize;
+        let o = onset as usize;
+        let p0 = (pb[o] - pb[a]) / (pt[o] - pt[a]).max(1.0);
+        let stop = (best.0 + AFTER).min(n) as usize;
+        if let Some(i) = (o..stop).find(|&i| bad[i] - p0 * d.tot[i] >= 1.0) {
+            onset = i as i64;
+        }
     }
     (onset + d.b0, best.1, best.2)
 }

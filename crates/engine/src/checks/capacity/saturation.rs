@@ -101,8 +101,13 @@ impl Check for Saturation {
             } else {
                 1.0
             };
+            let res = resource_of(&s.name).unwrap_or("");
+            // Fewer than one connection busy on average is headroom whatever the pool's
+            // size: a ratio of small numbers is no saturation.
+            if res == "connection pool use" && a < 1.0 {
+                continue;
+            }
             if ratio >= 1.5 && a - b > 1e-6 {
-                let res = resource_of(&s.name).unwrap_or("");
                 rises.push((
                     ratio,
                     res.to_string(),

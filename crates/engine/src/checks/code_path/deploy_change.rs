@@ -44,7 +44,7 @@ impl Check for DeployChange {
                     "code_path",
                     strength,
                     format!(
-                        "{} {} of {}{} at {}, {} before the onset",
+                        "{} {} of {}{} at {}, {} the onset",
                         c.kind.name(),
                         if c.inferred {
                             "(seen in telemetry)"
@@ -57,7 +57,11 @@ impl Check for DeployChange {
                             .map(|v| format!(" {v}"))
                             .unwrap_or_default(),
                         format_clock(c.time),
-                        format_duration_s(gap.max(0.0))
+                        if gap >= 0.0 {
+                            format!("{} before", format_duration_s(gap))
+                        } else {
+                            format!("{} after", format_duration_s(-gap))
+                        }
                     ),
                     vec![
                         format!(

@@ -6,6 +6,7 @@ mod deploy_change;
 mod distinguishing_input;
 mod failing_step;
 mod new_exceptions;
+pub use new_exceptions::surging;
 mod permission;
 mod routing;
 

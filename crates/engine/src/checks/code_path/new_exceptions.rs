@@ -4,9 +4,25 @@
 
 use super::super::{found, Check, Cx, Outcome};
 use apitriage_model::classify::Signal;
+use apitriage_model::time::SECOND;
 
 /// New exception signatures.
 pub struct NewExceptions;
+
+/// True for the errors an OpenTelemetry SDK logs about its own exporter ("Failed to
+/// export spans. Server responded with HTTP status code 503.", `io.opentelemetry.exporter`).
+pub fn telemetry_export_error(st: &apitriage_model::summary::SignatureStats) -> bool {
+    let t = st.exception_type.to_ascii_lowercase();
+    let m = st.example.to_ascii_lowercase();
+    t.contains("opentelemetry.exporter")
+        || [
+            "failed to export spans",
+            "failed to export metrics",
+            "failed to export logs",
+        ]
+        .iter()
+        .any(|w| m.contains(w))
+}
 
 /// (service, signature stats, before per min, after count) of signatures new or surging.
 pub fn surging<'a>(
@@ -24,6 +40,11 @@ pub fn surging<'a>(
     for ((svc, _), st) in cx.view.s.signatures.iter() {
         let b: u64 = st.counts.range(bc.0..bc.1).map(|(_, n)| *n as u64).sum();
         let a: u64 = st.counts.range(ic.0..ic.1).map(|(_, n)| *n as u64).sum();
+        // The telemetry pipeline's own errors (an OpenTelemetry exporter that cannot reach
+        // its collector) say nothing about the application.
+        if telemetry_export_error(st) {
+            continue;
+        }
         if a >= 5 && (a as f64 / imin) > 5.0 * (b as f64 / bmin) + 0.2 {
             out.push((cx.view.s.s(*svc).to_string(), st, b as f64 / bmin, a));
         }
@@ -42,18 +63,50 @@ impl Check for NewExceptions {
             return Outcome::NotRun("error logs or span exception events");
         }
         let mut out = Vec::new();
-        for (svc, st, before, n) in surging(cx) {
+        let all = surging(cx);
+        for (svc, st, before, n) in all.iter().map(|(a, b, c, d)| (a.clone(), *b, *c, *d)) {
+            // The same message new in several services at once has a shared cause (the
+            // platform, a common dependency), not one handler's bug.
+            let spread = all
+                .iter()
+                .filter(|(_, o, _, _)| o.example == st.example)
+                .map(|(s, _, _, _)| s)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
             // Name-resolution failures that are new, inside the service where the traces
             // end while its traced calls stay healthy, point at a wrong address in its
             // configuration rather than at a provider.
+            // The same holds when the service's own configuration changed just before
+            // the first of them: that is where base URLs and host names live, and a
+            // provider's outage does not wait for our config push.
+            // New: none in the baseline, or first seen at the onset (the baseline's last
+            // coarse bucket can hold the first few).
+            let first_at_onset = before == 0.0
+                || st.first >= cx.inc.onset - 2 * apitriage_model::summary::COARSE_BUCKET;
+            let config_change = (st.signal == Some(Signal::Dns) && first_at_onset)
+                .then(|| {
+                    cx.facts.near.iter().rev().find(|c| {
+                        c.service == svc
+                            && c.kind == apitriage_model::ChangeKind::Config
+                            && c.time >= cx.inc.onset - 600 * SECOND
+                            && c.time <= st.first.max(cx.inc.onset)
+                    })
+                })
+                .flatten();
             let wrong_address = st.signal == Some(Signal::Dns)
-                && before == 0.0
-                && cx
-                    .facts
-                    .origin
-                    .as_ref()
-                    .is_some_and(|o| o.internal && o.name == svc && o.load_driven_by.is_none());
+                && first_at_onset
+                && (config_change.is_some()
+                    || cx.facts.origin.as_ref().is_some_and(|o| {
+                        o.internal && o.name == svc && o.load_driven_by.is_none()
+                    }));
+            // A parse-error message on a general-purpose exception type, in a service
+            // nothing downstream of which shipped: its own conversion code fails.
+            let own_conversion = st.signal == Some(Signal::Deserialization)
+                && !st.exception_type.is_empty()
+                && !crate::checks::contract::parser_exception(&st.exception_type)
+                && crate::checks::contract::producer_release(cx, &svc).is_none();
             let bucket = match st.signal {
+                Some(Signal::Deserialization) if own_conversion => "code_path",
                 Some(
                     Signal::NullDeref | Signal::RouteNotFound | Signal::Config | Signal::Permission,
                 )
@@ -75,6 +128,20 @@ impl Check for NewExceptions {
                 ev.push(format!("release {v}"));
             }
             ev.push(format!("first: {}", st.example));
+            if let Some(c) = config_change {
+                ev.push(format!(
+                    "config change of {svc} at {}, before the first of them: a host name that \
+                     does not resolve points at a wrong address in it",
+                    apitriage_model::time::format_clock(c.time)
+                ));
+            }
+            if own_conversion {
+                ev.push(format!(
+                    "{} is not a parser's exception and nothing {svc} calls shipped near the \
+                     onset: its own conversion code fails, not a payload from a partner",
+                    st.exception_type
+                ));
+            }
             let new = before == 0.0;
             let base = if bucket == "code_path" {
                 if new {
@@ -93,18 +160,29 @@ impl Check for NewExceptions {
                 - (f.before.server_rate() + f.before.client_rate()) * f.after.total as f64)
                 .max(1.0);
             let explains = (n as f64 / (0.2 * excess)).clamp(0.3, 1.0);
-            let culprit = if st.signal == Some(Signal::Deserialization) {
+            let culprit = if st.signal == Some(Signal::Deserialization) && !own_conversion {
                 crate::checks::contract::parse_error_culprit(cx, &svc)
             } else {
                 svc.clone()
             };
             let strength = base
                 * explains
-                * super::super::origin_weight(cx, &culprit).max(if bucket == "contract" {
-                    0.7
-                } else {
-                    0.0
-                });
+                * super::super::origin_weight(cx, &culprit).max(
+                    if bucket == "contract" || config_change.is_some() {
+                        0.7
+                    } else {
+                        0.0
+                    },
+                );
+            let strength = if spread >= 3 && bucket == "code_path" {
+                ev.push(format!(
+                    "the same message is new in {spread} services at once: a shared cause \
+                     rather than one handler"
+                ));
+                strength * 0.4
+            } else {
+                strength
+            };
             let title = if st.exception_type.is_empty() {
                 st.example.clone()
             } else {

@@ -54,6 +54,15 @@ impl Check for ClientErrors {
             .map(|(jump, svc, ep, rb, ra, top, n)| {
                 let svc = super::super::owner_of(cx, &svc);
                 let concentrated = if n_endpoints <= 2 { 1.0 } else { 0.7 };
+                // The incident stepped in server errors or latency elsewhere: refusals on
+                // another endpoint are a side show more often than the cause.
+                let off_focus = cx.inc.measure != "client_errors"
+                    && cx.inc.endpoint.as_deref().is_some_and(|f| f != ep);
+                let concentrated = if off_focus {
+                    concentrated * 0.6
+                } else {
+                    concentrated
+                };
                 let deployed = cx.facts.change_of(&svc).is_some();
                 let strength =
                     ((0.35 + jump) * concentrated + if deployed { 0.15 } else { 0.0 }).min(0.9);
@@ -69,7 +78,19 @@ impl Check for ClientErrors {
                     vec![
                         format!("{n} requests in the incident window"),
                         format!("{n_endpoints} endpoint(s) with a contract-status spike"),
-                    ],
+                        if off_focus {
+                            format!(
+                                "not the failing endpoint ({}), which stepped in {}",
+                                cx.inc.endpoint.as_deref().unwrap_or(""),
+                                cx.inc.measure.replace('_', " ")
+                            )
+                        } else {
+                            String::new()
+                        },
+                    ]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect(),
                 )
                 .blame(svc)
             })

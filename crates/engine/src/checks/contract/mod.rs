@@ -61,5 +61,79 @@ pub fn parse_error_culprit(cx: &super::Cx<'_>, reader: &str) -> String {
         .unwrap_or_else(|| reader.to_string())
 }
 
+/// True when an exception type belongs to a parser or a message converter (Jackson's
+/// `InvalidFormatException`, Go's `*json.UnmarshalTypeError`, Spring's
+/// `HttpMessageNotReadableException`, ...): the payload on the wire did not fit the
+/// reader's model. A general-purpose type (`java.lang.IllegalArgumentException` from an
+/// `Enum.valueOf`, a Go `*errors.errorString`) is thrown by the application's own
+/// conversion code instead, whatever its message says.
+pub fn parser_exception(ty: &str) -> bool {
+    let t = ty.to_ascii_lowercase();
+    [
+        "json",
+        "jackson",
+        "xml",
+        "yaml",
+        "protobuf",
+        "gson",
+        "serializ",
+        "unmarshal",
+        "decod",
+        "parse",
+        "syntaxerror",
+        "messagenotreadable",
+        "mismatchedinput",
+        "invalidformat",
+        "unrecognizedproperty",
+        "contenttype",
+        "mediatype",
+        "messageconver",
+        "restclient",
+        "webclient",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// The service `reader` calls (directly or further down) that shipped a release near the
+/// onset: someone who could have changed what the reader receives.
+pub fn producer_release(cx: &super::Cx<'_>, reader: &str) -> Option<String> {
+    let mut reach: Vec<String> = vec![reader.to_string()];
+    let mut i = 0;
+    while i < reach.len() && reach.len() < 64 {
+        let from = reach[i].clone();
+        for (c, d) in cx.view.downstreams.keys() {
+            if *c == from && !reach.contains(d) {
+                reach.push(d.clone());
+            }
+        }
+        i += 1;
+    }
+    cx.facts
+        .near
+        .iter()
+        .filter(|c| c.kind == apitriage_model::ChangeKind::Deploy && c.service != reader)
+        .filter(|c| reach.iter().skip(1).any(|r| *r == c.service))
+        .min_by_key(|c| ((cx.inc.onset - c.time).abs(), c.service.clone()))
+        .map(|c| c.service.clone())
+}
+
+/// True when the parse errors `reader` throws are its own code's: every surging
+/// parse-error signature of it is a general-purpose exception type (not a parser's), and
+/// nothing it reads from shipped near the onset. A valueOf on a string the service
+/// builds itself fails the same way with or without a partner.
+pub fn own_conversion_bug(cx: &super::Cx<'_>, reader: &str) -> bool {
+    use apitriage_model::classify::Signal;
+    let sigs: Vec<_> = crate::checks::code_path::surging(cx)
+        .into_iter()
+        .filter(|(svc, st, _, _)| svc == reader && st.signal == Some(Signal::Deserialization))
+        .collect();
+    !sigs.is_empty()
+        && sigs.iter().all(|(_, st, _, _)| {
+            !st.exception_type.is_empty() && !parser_exception(&st.exception_type)
+        })
+        && producer_release(cx, reader).is_none()
+}
+
 /// Statuses that say "your request does not fit" (as opposed to 401/403/404/429).
 pub const CONTRACT_STATUSES: [u16; 5] = [400, 406, 415, 422, 412];

@@ -78,10 +78,32 @@ impl Check for SpecEvidence {
                     .iter()
                     .map(|c| format!("[{}] {} {}: {}", c.id, c.method, c.path, c.detail))
                     .collect();
+                // The service serving a changed route that shipped right before the onset,
+                // called (directly or further down) by the failing service: a provider's
+                // breaking release reached its consumer.
+                let provider = if on_focus.is_empty() {
+                    provider_release(cx, &breaking)
+                } else {
+                    None
+                };
+                let mut strength = if on_focus.is_empty() { 0.25 } else { 0.5 };
+                let mut shown = shown;
+                if let Some((svc, at)) = &provider {
+                    strength = 0.55;
+                    shown.push(format!(
+                        "{svc} serves the changed route and shipped at {}, {} before the onset; {} calls it",
+                        apitriage_model::time::format_clock(*at),
+                        apitriage_model::time::format_duration_s(
+                            ((cx.inc.onset - at) as f64 / 1e9).max(0.0)
+                        ),
+                        cx.inc.service.as_deref().unwrap_or("the failing service")
+                    ));
+                }
+                let owner = provider.map(|p| p.0).or_else(|| owner.clone());
                 let mut f = found(
                     self.id(),
                     "contract",
-                    if on_focus.is_empty() { 0.25 } else { 0.5 },
+                    strength,
                     format!(
                         "{} breaking change(s) from spec {} to {}{}",
                         breaking.len(),
@@ -154,6 +176,49 @@ impl Check for SpecEvidence {
         }
         Outcome::Ran(out)
     }
+}
+
+/// A service that serves a route with a breaking change, shipped within ten minutes
+/// before the onset (or just after it: a rollout is seen late), and is reached from the
+/// focus service through the traced calls: (service, release time).
+fn provider_release(
+    cx: &Cx<'_>,
+    breaking: &[&apitriage_spec::Change],
+) -> Option<(String, apitriage_model::time::Nanos)> {
+    let focus = cx.inc.service.as_deref()?;
+    let mut reach: Vec<&str> = vec![focus];
+    let mut i = 0;
+    while i < reach.len() && reach.len() < 64 {
+        let from = reach[i];
+        for (c, d) in cx.view.downstreams.keys() {
+            if c == from && !reach.contains(&d.as_str()) {
+                reach.push(d);
+            }
+        }
+        i += 1;
+    }
+    let second = 1_000_000_000i64;
+    cx.view
+        .endpoints
+        .keys()
+        .filter(|(svc, ep)| {
+            reach.iter().skip(1).any(|r| r == svc)
+                && ep.split_once(' ').is_some_and(|(m, r)| {
+                    breaking
+                        .iter()
+                        .any(|c| c.method.eq_ignore_ascii_case(m) && routes_equal(r, &c.path))
+                })
+        })
+        .filter_map(|(svc, _)| {
+            let c = cx.facts.near.iter().rev().find(|c| {
+                c.service == *svc
+                    && c.kind == apitriage_model::ChangeKind::Deploy
+                    && c.time >= cx.inc.onset - 600 * second
+                    && c.time <= cx.inc.onset + 120 * second
+            })?;
+            Some((svc.clone(), c.time))
+        })
+        .min_by_key(|(s, t)| ((cx.inc.onset - t).abs(), s.clone()))
 }
 
 /// `/orders/{id}` equals `/orders/{orderId}`: parameter names do not matter.

@@ -6,6 +6,7 @@ mod dns_tls;
 mod downstream_step;
 mod gateway_statuses;
 mod rate_limits;
+mod refused_connections;
 mod timeouts;
 pub use timeouts::rising_signal as timeouts_rising;
 
@@ -15,6 +16,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &timeouts::Timeouts,
     &rate_limits::RateLimits,
     &dns_tls::DnsTls,
+    &refused_connections::RefusedConnections,
     &gateway_statuses::GatewayStatuses,
 ];
 
