@@ -25,6 +25,30 @@ fn json(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
+/// The JSON of a run that must have succeeded (its stderr shown when it did not).
+fn ok_json(out: &Output) -> serde_json::Value {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(out)
+}
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_report_alone() {
+    let ex = example();
+    let plain = run(&["triage", &ex, "--format", "json", "-q"]);
+    let timed = run(&["triage", &ex, "--format", "json", "-q", "--timings"]);
+    let (a, b) = (ok_json(&plain), ok_json(&timed));
+    assert_eq!(a["verdict"], b["verdict"]);
+    let err = String::from_utf8_lossy(&timed.stderr);
+    assert!(err.contains("timings: read"), "{err}");
+    assert!(err.contains("request cells"), "{err}");
+    assert!(plain.stderr.is_empty());
+}
+
 fn example() -> String {
     root()
         .join("examples/checkout-timeouts")
@@ -202,13 +226,7 @@ fn stray_timestamps_and_early_at_do_not_crash() {
         "--format",
         "json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r = json(&out);
+    let r = ok_json(&out);
     let sum: f64 = r["verdict"]["scores"]
         .as_object()
         .unwrap()
@@ -265,13 +283,7 @@ fn spec_check_lists_violations() {
         "--format",
         "json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r = json(&out);
+    let r = ok_json(&out);
     assert!(r["checked"].as_u64().unwrap() > 0);
     assert!(r["violations"].is_array());
 }

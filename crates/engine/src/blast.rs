@@ -8,8 +8,14 @@ use apitriage_model::Dimension;
 /// Dimension values ordered by how over-represented they are among failures.
 pub fn contrast(cx: &Cx<'_>) -> Vec<Dimension> {
     let (bc, ic) = (cx.inc.baseline.coarse(), cx.inc.window.coarse());
-    let use_client = cx.inc.measure == "client_errors";
-    let use_slow = cx.inc.measure == "latency";
+    // What counts as failing follows the measure the incident stepped in.
+    let failing = |c: &apitriage_model::summary::DimCounts| -> u64 {
+        u64::from(match cx.inc.measure {
+            "client_errors" => c.client_errors,
+            "latency" => c.slow,
+            _ => c.server_errors,
+        })
+    };
     let mut rows = Vec::new();
     let mut names: Vec<(String, &apitriage_model::capped::Capped<_, _>)> = cx
         .view
@@ -27,13 +33,7 @@ pub fn contrast(cx: &Cx<'_>) -> Vec<Dimension> {
             let mut f = 0u64;
             let mut b = 0u64;
             for (_, c) in series.0.range(ic.0..ic.1) {
-                f += if use_client {
-                    c.client_errors
-                } else if use_slow {
-                    c.slow
-                } else {
-                    c.server_errors
-                } as u64;
+                f += failing(c);
             }
             for (_, c) in series.0.range(bc.0..bc.1) {
                 b += c.total as u64;
@@ -43,13 +43,7 @@ pub fn contrast(cx: &Cx<'_>) -> Vec<Dimension> {
             vals.push((cx.view.s.s(*v).to_string(), f, b));
         }
         for (_, c) in table.overflow.0.range(ic.0..ic.1) {
-            fail_total += if use_client {
-                c.client_errors
-            } else if use_slow {
-                c.slow
-            } else {
-                c.server_errors
-            } as u64;
+            fail_total += failing(c);
         }
         for (_, c) in table.overflow.0.range(bc.0..bc.1) {
             base_total += c.total as u64;

@@ -1316,6 +1316,37 @@ pub(crate) fn excerpt(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast decimal path must give the very double the float parser gives.
+        #[test]
+        fn simple_decimal_equals_the_float_parser(int in 0u64..1_000_000, frac in 0u64..1_000_000_000, digits in 0usize..10) {
+            let text = if digits == 0 {
+                int.to_string()
+            } else {
+                let f = format!("{frac:09}");
+                format!("{int}.{}", &f[..digits])
+            };
+            prop_assert_eq!(simple_decimal(&text), Some(text.parse::<f64>().unwrap()));
+        }
+    }
+
+    #[test]
+    fn simple_decimal_refuses_what_it_cannot_do_exactly() {
+        for s in [
+            "",
+            ".",
+            "1.2.3",
+            "-1.0",
+            "1e3",
+            "12345678901234567",
+            "0.0000000000000001",
+        ] {
+            assert_eq!(simple_decimal(s), None, "{s}");
+        }
+        assert_eq!(seconds_ms("0.016"), Some(16.0));
+    }
 
     #[test]
     fn time_local_is_exact() {
