@@ -59,6 +59,118 @@ impl DownDelta {
     }
 }
 
+/// A caller that stopped calling one address and started calling another at the
+/// onset, where the new one fails: a base URL or host name changed in its configuration.
+#[derive(Debug, Clone)]
+pub struct AddressSwitch {
+    /// The calling service.
+    pub caller: String,
+    /// The address it called before (last call near the onset).
+    pub old: String,
+    /// The address it calls now (never called before).
+    pub new: String,
+    /// First call to the new address.
+    pub first: Nanos,
+    /// Calls to the new address and how many failed.
+    pub calls: u64,
+    /// Failed calls to the new address.
+    pub errors: u64,
+    /// Calls to the old address before the switch.
+    pub old_calls: u64,
+}
+
+/// True when two addresses name the same thing in different places: they share a
+/// name label (`paygrid` and `paygrid.staging.internal`, `payflow` and
+/// `api.sandbox.payflow.example`), ignoring generic labels.
+fn same_name(a: &str, b: &str) -> bool {
+    const GENERIC: [&str; 14] = [
+        "api",
+        "www",
+        "internal",
+        "svc",
+        "cluster",
+        "local",
+        "com",
+        "net",
+        "org",
+        "io",
+        "example",
+        "default",
+        "prod",
+        "production",
+    ];
+    let labels = |s: &str| -> Vec<String> {
+        s.to_ascii_lowercase()
+            .split(['.', ':', '/'])
+            .filter(|l| {
+                l.len() >= 3 && !GENERIC.contains(l) && !l.bytes().all(|b| b.is_ascii_digit())
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    let lb = labels(b);
+    labels(a).iter().any(|l| lb.contains(l))
+}
+
+/// Address switches near the onset (see [`AddressSwitch`]). The new address must be
+/// unused for at least ten minutes of data before its first call, fail at least half
+/// of its calls, and replace an address of the same name (or the only address the
+/// caller stopped calling within five minutes of the switch).
+pub fn address_switches(view: &View<'_>, inc: &Incident) -> Vec<AddressSwitch> {
+    use apitriage_model::summary::BUCKET;
+    let onset_b = inc.onset.div_euclid(BUCKET);
+    let mut out = Vec::new();
+    for ((caller, new), cells) in &view.downstreams {
+        let Some(first) = cells.first().map(|c| c.0) else {
+            continue;
+        };
+        if first < view.range.start + 60 || (first - onset_b).abs() > 60 {
+            continue;
+        }
+        let calls: u64 = cells.iter().map(|c| c.1.calls as u64).sum();
+        let errors: u64 = cells.iter().map(|c| c.1.errors as u64).sum();
+        if calls < 5 || errors * 2 < calls {
+            continue;
+        }
+        // Addresses of the same caller that went quiet around the switch.
+        let stopped: Vec<(&String, u64)> = view
+            .downstreams
+            .iter()
+            .filter(|((c, d), _)| c == caller && d != new)
+            .filter_map(|((_, d), run)| {
+                let last = run.last()?.0;
+                let before: u64 = run
+                    .iter()
+                    .filter(|c| c.0 < first)
+                    .map(|c| c.1.calls as u64)
+                    .sum();
+                let after: u64 = run
+                    .iter()
+                    .filter(|c| c.0 > first + 30)
+                    .map(|c| c.1.calls as u64)
+                    .sum();
+                ((last - first).abs() <= 30 && before >= 5 && after == 0).then_some((d, before))
+            })
+            .collect();
+        let old = stopped
+            .iter()
+            .find(|(d, _)| same_name(d, new))
+            .or_else(|| (stopped.len() == 1).then(|| &stopped[0]));
+        if let Some((old, old_calls)) = old {
+            out.push(AddressSwitch {
+                caller: caller.clone(),
+                old: (*old).clone(),
+                new: new.clone(),
+                first: first * BUCKET,
+                calls,
+                errors,
+                old_calls: *old_calls,
+            });
+        }
+    }
+    out
+}
+
 /// Shared facts.
 pub struct Facts {
     /// The end of the blame chain, when traces allow walking it.
@@ -77,6 +189,8 @@ pub struct Facts {
     pub internal: Vec<String>,
     /// Request rate ratio after/before over all services.
     pub traffic_ratio: f64,
+    /// Callers that switched to a new, failing address at the onset.
+    pub switches: Vec<AddressSwitch>,
 }
 
 fn per_second(n: u64, secs: f64) -> f64 {
@@ -243,6 +357,7 @@ impl Facts {
             downstreams,
             internal,
             traffic_ratio,
+            switches: address_switches(view, inc),
         };
         facts.origin = facts.walk(inc);
         facts
@@ -332,7 +447,14 @@ impl Facts {
                     best = Some((score, d));
                 }
             }
-            let Some((_, d)) = best else {
+            let switched = best.as_ref().is_some_and(|(_, d)| {
+                self.switches
+                    .iter()
+                    .any(|w| w.caller == d.caller && w.new == d.downstream)
+            });
+            // Failures of an address the caller only started calling at the onset are
+            // its configuration's, not the address owner's.
+            let Some((_, d)) = best.filter(|_| !switched) else {
                 return Some(Origin {
                     name: cur.clone(),
                     internal: true,

@@ -275,6 +275,80 @@ pub fn best_count_shift(
     (onset + b0, best.1)
 }
 
+/// A step in a failure rate on a quiet endpoint is placed only roughly: at its first
+/// excess failure, which can be a chance failure minutes early, or minutes late when
+/// the first failures are sparse. A recorded change (deploy, flag, config) to a service
+/// serving the endpoint within 15 minutes either side is, a priori, a likely place for
+/// the step, so it becomes the onset unless the failures clearly say otherwise: the
+/// two-rate (before/after) binomial log-likelihood of a step at the change may fall
+/// short of that of a step at the found onset by at most [`CHANGE_PRIOR_NATS`], and the
+/// rate after the change must be at least twice the rate before it. Returns the bucket.
+fn snap_to_change(
+    view: &View<'_>,
+    svc: &str,
+    ep: &str,
+    onset_b: i64,
+    measure: &str,
+) -> Option<i64> {
+    let cells = view.endpoints.get(&(svc.to_string(), ep.to_string()))?;
+    let d = Dense::new(cells, view.range);
+    let bad = if measure == "server_errors" {
+        &d.e5
+    } else {
+        &d.e4
+    };
+    let (pb, pt) = (prefix(bad), prefix(&d.tot));
+    let idx = |b: i64| (b - d.b0).clamp(0, d.tot.len() as i64) as usize;
+    let count = |p: &[f64], a: i64, b: i64| p[idx(b)] - p[idx(a)];
+    let serves = |service: &str| {
+        service == svc
+            || view
+                .endpoints
+                .contains_key(&(service.to_string(), ep.to_string()))
+    };
+    let ll = |k: f64, n: f64| -> f64 {
+        let mut v = 0.0;
+        if k > 0.0 {
+            v += k * (k / n).ln();
+        }
+        if n - k > 0.0 {
+            v += (n - k) * ((n - k) / n).ln();
+        }
+        v
+    };
+    let candidates: Vec<i64> = view
+        .s
+        .changes
+        .iter()
+        .filter(|c| serves(&c.service))
+        .map(|c| c.time.div_euclid(BUCKET))
+        .filter(|&cb| cb != onset_b && (cb - onset_b).abs() <= 3 * AFTER)
+        .collect();
+    let lo = candidates.iter().copied().chain([onset_b]).min()? - 360;
+    let hi = candidates.iter().copied().chain([onset_b]).max()? + 3 * AFTER;
+    let split = |t: i64| -> (f64, f64, f64) {
+        let (kb, nb) = (count(&pb, lo, t), count(&pt, lo, t));
+        let (ka, na) = (count(&pb, t, hi), count(&pt, t, hi));
+        let rate = |k: f64, n: f64| k / n.max(1.0);
+        (ll(kb, nb) + ll(ka, na), rate(kb, nb), rate(ka, na))
+    };
+    let found = split(onset_b).0;
+    candidates
+        .into_iter()
+        .filter_map(|cb| {
+            let (l, before, after) = split(cb);
+            (l >= found - CHANGE_PRIOR_NATS && after >= 2.0 * before && after > 0.0)
+                .then_some((cb, l))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(cb, _)| cb)
+}
+
+/// How much worse (in log-likelihood) a step at a recorded change may explain the
+/// failures than the best step found blind, and still be preferred: prior odds of
+/// about 20 to 1 that a step within minutes of a change starts at it.
+const CHANGE_PRIOR_NATS: f64 = 3.0;
+
 /// Finds the incident.
 pub fn find(view: &View<'_>) -> Incident {
     let range = view.range;
@@ -357,6 +431,14 @@ pub fn find(view: &View<'_>) -> Incident {
         ),
     };
     let significant = score >= SIGNIFICANT;
+    let onset_b = match (&service, &endpoint) {
+        (Some(svc), Some(ep))
+            if significant && matches!(measure, "server_errors" | "client_errors") =>
+        {
+            snap_to_change(view, svc, ep, onset_b, measure).unwrap_or(onset_b)
+        }
+        _ => onset_b,
+    };
     let (onset_b, source) = match (opts.at, significant) {
         (_, true) => (
             onset_b,

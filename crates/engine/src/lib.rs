@@ -162,8 +162,15 @@ fn focus_from_example(s: &Summary, opts: &TriageOptions) -> Option<String> {
     for (k, c) in &s.requests {
         *volume.entry(s.s(k.endpoint).to_string()).or_default() += c.total();
     }
-    // The exact endpoint, or a route template matching the path segment by segment;
-    // of those, the one with the most traffic (raw paths from access logs lose).
+    // The exact endpoint, or a route template matching the path segment by segment.
+    // As routers do, literal segments beat parameters (`/bookings/history` is not
+    // `/bookings/{id}` even when the template has more traffic); among equally specific
+    // templates, the one with the most traffic (raw paths from access logs lose).
+    let params = |k: &str| {
+        k.split('/')
+            .filter(|seg| seg.starts_with('{') || seg.starts_with(':'))
+            .count()
+    };
     volume
         .into_iter()
         .filter(|(k, n)| {
@@ -172,7 +179,12 @@ fn focus_from_example(s: &Summary, opts: &TriageOptions) -> Option<String> {
                     || k.split_once(' ')
                         .is_some_and(|(m, route)| m == ex.method && route_matches(route, &ex.path)))
         })
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .max_by(|a, b| {
+            params(&b.0)
+                .cmp(&params(&a.0))
+                .then(a.1.cmp(&b.1))
+                .then(b.0.cmp(&a.0))
+        })
         .map(|(k, _)| k)
 }
 

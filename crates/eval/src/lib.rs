@@ -41,12 +41,31 @@ pub struct Scored {
     pub bare_findings: usize,
 }
 
-/// Simulates, triages and scores every scenario for every seed.
-pub fn run(scratch: &Path, seeds: std::ops::Range<u64>, volume: f64) -> Vec<Scored> {
-    let jobs: Vec<(String, u64)> = seeds
+/// Which bundles to score and what to do with them afterwards.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Seeds to simulate.
+    pub seeds: std::ops::Range<u64>,
+    /// Fraction of the default traffic.
+    pub volume: f64,
+    /// Only scenarios whose name contains one of these (all when empty).
+    pub only: Vec<String>,
+    /// Keep the bundles (with their labels moved aside) instead of deleting them.
+    pub keep: bool,
+}
+
+/// Simulates, triages and scores every selected scenario for every seed.
+pub fn run(scratch: &Path, plan: &Plan) -> Vec<Scored> {
+    let (volume, keep) = (plan.volume, plan.keep);
+    let jobs: Vec<(String, u64)> = plan
+        .seeds
+        .clone()
         .flat_map(|seed| {
             apitriage_sim::scenarios()
                 .into_iter()
+                .filter(|s| {
+                    plan.only.is_empty() || plan.only.iter().any(|o| s.name.contains(o.as_str()))
+                })
                 .map(move |s| (s.name.to_string(), seed))
         })
         .collect();
@@ -68,9 +87,17 @@ pub fn run(scratch: &Path, seeds: std::ops::Range<u64>, volume: f64) -> Vec<Scor
                 }
             };
             // The label file must not be among the inputs.
-            let _ = std::fs::remove_file(dir.join("truth.json"));
+            let label = dir.join("truth.json");
+            let kept_label = scratch.join(format!("{name}-{seed}.truth.json"));
+            let _ = if keep {
+                std::fs::rename(&label, &kept_label)
+            } else {
+                std::fs::remove_file(&label)
+            };
             let scored = score(&dir, &truth);
-            let _ = std::fs::remove_dir_all(&dir);
+            if !keep {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
             scored
         })
         .collect();

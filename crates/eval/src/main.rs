@@ -1,5 +1,5 @@
-//! `apitriage-eval [--seeds A..B] [--volume V] [--json FILE]`: simulate a labelled suite,
-//! triage every bundle and print bucket and culprit accuracy, the confusion matrix and
+//! `apitriage-eval [--seeds A..B] [--volume V] [--only NAME,..] [--keep DIR] [--json FILE]`:
+//! simulate a labelled suite (or the scenarios named), triage every bundle and print bucket and culprit accuracy, the confusion matrix and
 //! calibration bands.
 
 fn main() -> std::process::ExitCode {
@@ -7,6 +7,8 @@ fn main() -> std::process::ExitCode {
     let mut seeds = 100u64..103;
     let mut volume = 0.25f64;
     let mut json: Option<String> = None;
+    let mut only: Vec<String> = Vec::new();
+    let mut keep: Option<std::path::PathBuf> = None;
     let mut i = 0;
     while i < args.len() {
         let val = args.get(i + 1).cloned().unwrap_or_default();
@@ -22,17 +24,29 @@ fn main() -> std::process::ExitCode {
                 seeds = a..b;
             }
             "--volume" => volume = val.parse().unwrap_or(volume),
+            "--only" => only.extend(val.split(',').map(str::to_string)),
+            "--keep" => keep = Some(std::path::PathBuf::from(val)),
             "--json" => json = Some(val),
             other => {
-                eprintln!("unknown argument {other}; usage: apitriage-eval [--seeds A..B] [--volume V] [--json FILE]");
+                eprintln!("unknown argument {other}; usage: apitriage-eval [--seeds A..B] [--volume V] [--only NAME,..] [--keep DIR] [--json FILE]");
                 return std::process::ExitCode::from(2);
             }
         }
         i += 2;
     }
-    let scratch = std::env::temp_dir().join(format!("apitriage-eval-{}", std::process::id()));
-    let rows = apitriage_eval::run(&scratch, seeds, volume);
-    let _ = std::fs::remove_dir_all(&scratch);
+    let scratch = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("apitriage-eval-{}", std::process::id()))
+    });
+    let plan = apitriage_eval::Plan {
+        seeds,
+        volume,
+        only,
+        keep: keep.is_some(),
+    };
+    let rows = apitriage_eval::run(&scratch, &plan);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
     if let Some(path) = json {
         let text = rows
             .iter()

@@ -5,7 +5,13 @@
 #[test]
 fn verdicts_on_unseen_seeds_stay_accurate() {
     let scratch = std::env::temp_dir().join(format!("apitriage-eval-test-{}", std::process::id()));
-    let rows = apitriage_eval::run(&scratch, 900..901, 0.1);
+    let plan = apitriage_eval::Plan {
+        seeds: 900..901,
+        volume: 0.1,
+        only: Vec::new(),
+        keep: false,
+    };
+    let rows = apitriage_eval::run(&scratch, &plan);
     let _ = std::fs::remove_dir_all(&scratch);
     let incidents: Vec<_> = rows.iter().filter(|r| r.truth != "none").collect();
     let controls: Vec<_> = rows.iter().filter(|r| r.truth == "none").collect();

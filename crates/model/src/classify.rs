@@ -285,6 +285,8 @@ const PATTERNS: &[(Signal, &[&str])] = &[
             "json.syntaxerror",
             "no enum constant",
             "unknown enum",
+            "unknown variant",
+            "is not a valid enum",
             "not one of the values accepted",
             "required value",
             "unknowncontenttype",
@@ -393,7 +395,8 @@ pub fn signal_of(text: &str) -> Option<Signal> {
     let found = PATTERNS
         .iter()
         .find(|(_, words)| words.iter().any(|w| head.contains(w)))
-        .map(|(sig, _)| *sig);
+        .map(|(sig, _)| *sig)
+        .or_else(|| unknown_value(&head).then_some(Signal::Deserialization));
     // An error a client reports about what it received (a JS TypeError on a missing
     // field, a Swift keyNotFound) is about the response's shape, not a server bug.
     let client_side = [
@@ -410,6 +413,42 @@ pub fn signal_of(text: &str) -> Option<Signal> {
         Some(Signal::NullDeref) if client_side => Some(Signal::Deserialization),
         other => other,
     }
+}
+
+/// Words a hand-written decoder uses for a value it has no case for.
+const UNKNOWN_WORDS: [&str; 6] = [
+    "unknown",
+    "unrecognized",
+    "unrecognised",
+    "unexpected",
+    "unsupported",
+    "unhandled",
+];
+/// What such a value usually is: an enumerated field.
+const ENUM_NOUNS: [&str; 12] = [
+    "status", "state", "type", "kind", "value", "variant", "enum", "code", "mode", "category",
+    "reason", "result",
+];
+
+/// A decoder meeting an enumerated value it has no case for, phrased by hand rather
+/// than by a JSON library (`unknown paymentresult status "REQUIRES_ACTION"`,
+/// `unexpected order state 'ON_HOLD'`): one of [`UNKNOWN_WORDS`], then within three
+/// words one of [`ENUM_NOUNS`], then a quoted value. That is a payload the code was not
+/// written for, the same failure as Jackson's "No enum constant".
+fn unknown_value(head: &str) -> bool {
+    let words: Vec<&str> = head.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        UNKNOWN_WORDS.contains(&w)
+            && words[i + 1..].iter().take(3).enumerate().any(|(j, n)| {
+                let n = n.trim_matches(|c: char| !c.is_alphanumeric());
+                ENUM_NOUNS.contains(&n)
+                    && words[i + 1 + j + 1..]
+                        .iter()
+                        .take(2)
+                        .any(|v| v.starts_with(['"', '\'', '`']) && v.len() > 2)
+            })
+    })
 }
 
 /// The class implied by an HTTP status alone.
@@ -490,6 +529,17 @@ mod tests {
             assert_eq!(signal_of(text), Some(want), "{text}");
         }
         assert_eq!(signal_of("order created"), None);
+        // Enumerated values a decoder has no case for, phrased by hand or by serde.
+        for text in [
+            "POST /v1/pickups: unknown paymentresult status \"REQUIRES_ACTION\"",
+            "unexpected order state 'ON_HOLD' from fulfilment",
+            "unknown variant `PARTIAL`, expected one of `OPEN`, `CLOSED`",
+        ] {
+            assert_eq!(signal_of(text), Some(Signal::Deserialization), "{text}");
+        }
+        // An unknown thing without a quoted value is not a decoding failure.
+        assert_eq!(signal_of("unknown status of job 42"), None);
+        assert_eq!(signal_of("unexpected EOF while reading status"), None);
         assert_eq!(
             signal_of("client-reported error from web: TypeError: Cannot read properties of undefined (reading 'amount')"),
             Some(Signal::Deserialization)

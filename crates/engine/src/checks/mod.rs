@@ -164,10 +164,14 @@ pub fn origin_weight(cx: &Cx<'_>, service: &str) -> f64 {
 
 /// Weight of dependency evidence that does not name a traced downstream (timeouts in
 /// logs, gateway statuses): reduced when the traces were walked and the fault sits inside
-/// an internal service whose own calls are healthy.
+/// an internal service whose own calls are healthy, or when a service switched to a new
+/// address at the onset.
 pub fn log_dependency_weight(cx: &Cx<'_>) -> f64 {
     match &cx.facts.origin {
         Some(o) if o.internal && o.load_driven_by.is_none() => 0.5,
+        // A caller that switched to a new, failing address explains gateway statuses and
+        // resolution errors without any provider failing.
+        _ if !cx.facts.switches.is_empty() => 0.5,
         _ => 1.0,
     }
 }

@@ -2,6 +2,7 @@
 
 use super::Check;
 
+mod changed_address;
 mod deploy_change;
 mod distinguishing_input;
 mod failing_step;
@@ -17,5 +18,6 @@ pub static CHECKS: &[&dyn Check] = &[
     &distinguishing_input::DistinguishingInput,
     &failing_step::FailingStep,
     &routing::Routing,
+    &changed_address::ChangedAddress,
     &permission::Permission,
 ];

@@ -19,6 +19,16 @@ impl Check for DnsTls {
         let mut out = Vec::new();
         for sig in [Signal::Dns, Signal::Tls] {
             for d in &cx.facts.downstreams {
+                // An address the caller only started calling at the onset is its own
+                // configuration's fault (code_path.changed_address).
+                if cx
+                    .facts
+                    .switches
+                    .iter()
+                    .any(|w| w.caller == d.caller && w.new == d.downstream)
+                {
+                    continue;
+                }
                 let n = d.d.after.signals[apitriage_model::summary::signal_index(sig)];
                 let nb = d.d.before.signals[apitriage_model::summary::signal_index(sig)];
                 if n >= 5

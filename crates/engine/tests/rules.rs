@@ -1,0 +1,178 @@
+//! Engine rules on small hand-built Summaries: each test builds the telemetry a rule is
+//! about and its nearest look-alike, and checks the two come out differently. (The
+//! labelled-suite measurement is `apitriage-eval`; these pin single rules down.)
+
+use apitriage_engine::{triage, TriageOptions};
+use apitriage_model::exchange::Exchange;
+use apitriage_model::record::{Change, ChangeKind, DownstreamRecord, RequestRecord, Source};
+use apitriage_model::time::{Nanos, SECOND};
+use apitriage_model::Summary;
+
+const T0: Nanos = 1_750_000_000 * SECOND;
+const MINUTE: Nanos = 60 * SECOND;
+
+fn request(s: &mut Summary, t: Nanos, service: &str, route: &str, status: u16) {
+    s.add_request(&RequestRecord {
+        time: t,
+        service,
+        method: route.split(' ').next().unwrap_or(""),
+        route: route.split(' ').nth(1).unwrap_or(""),
+        route_is_template: true,
+        status: Some(status),
+        error: status >= 500,
+        duration_ms: Some(20.0),
+        source: Some(Source::Trace),
+        ..Default::default()
+    });
+}
+
+fn call(s: &mut Summary, t: Nanos, caller: &str, downstream: &str, error: Option<&str>) {
+    s.add_downstream(&DownstreamRecord {
+        time: t,
+        caller,
+        caller_endpoint: "POST /v1/payments",
+        downstream,
+        status: Some(if error.is_some() { 0 } else { 200 }).filter(|s| *s > 0),
+        error: error.is_some(),
+        error_text: error,
+        duration_ms: Some(15.0),
+        write: true,
+        ..Default::default()
+    });
+}
+
+/// An hour of payments calling a provider, one request every 5 s; from minute 40 every
+/// call goes to `after_onset` and fails to resolve, and the requests answer 502.
+fn provider_fails(after_onset: &str) -> Summary {
+    let mut s = Summary::new();
+    for i in 0..720 {
+        let t = T0 + i * 5 * SECOND;
+        let failing = t >= T0 + 40 * MINUTE;
+        let host = if failing { after_onset } else { "payflow" };
+        let error = failing.then_some("getaddrinfo ENOTFOUND: name resolution failed");
+        call(&mut s, t, "payments", host, error);
+        request(
+            &mut s,
+            t,
+            "payments",
+            "POST /v1/payments",
+            if failing { 502 } else { 200 },
+        );
+    }
+    s.finish();
+    s
+}
+
+#[test]
+fn a_switch_to_a_new_failing_address_is_the_callers_configuration() {
+    let r = triage(
+        &provider_fails("payflow.staging.internal"),
+        &TriageOptions::default(),
+    );
+    assert_eq!(r.verdict.bucket, "code_path", "{:#?}", r.findings);
+    assert_eq!(r.verdict.culprit.service.as_deref(), Some("payments"));
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.check == "code_path.changed_address"
+            && f.evidence
+                .iter()
+                .any(|e| e.contains("payflow.staging.internal"))));
+}
+
+#[test]
+fn the_same_address_failing_is_the_providers_outage() {
+    let r = triage(&provider_fails("payflow"), &TriageOptions::default());
+    assert_eq!(r.verdict.bucket, "dependency", "{:#?}", r.findings);
+    assert!(r
+        .findings
+        .iter()
+        .all(|f| f.check != "code_path.changed_address"));
+}
+
+/// A quiet endpoint (one request every 20 s) with no failures for an hour, one chance
+/// failure at minute 62, a flag change at minute 71:30, and one request in five failing
+/// from there on.
+fn quiet_endpoint(with_flag: bool) -> Summary {
+    let mut s = Summary::new();
+    let flag = T0 + 71 * MINUTE + 30 * SECOND;
+    for i in 0..(100 * 3) {
+        let t = T0 + i * 20 * SECOND;
+        let failing = (t >= flag && i % 5 == 0) || t == T0 + 62 * MINUTE;
+        request(
+            &mut s,
+            t,
+            "watchlist",
+            "POST /v1/watchlist/items",
+            if failing { 500 } else { 200 },
+        );
+    }
+    if with_flag {
+        s.add_change(Change {
+            time: flag,
+            kind: ChangeKind::Flag,
+            service: "watchlist".into(),
+            version: None,
+            description: Some("new-rail on for early-access".into()),
+            inferred: false,
+        });
+    }
+    s.finish();
+    s
+}
+
+#[test]
+fn a_weak_step_starts_at_the_change_behind_it_not_at_a_chance_failure() {
+    let flag = T0 + 71 * MINUTE + 30 * SECOND;
+    let with = triage(&quiet_endpoint(true), &TriageOptions::default());
+    let onset = |r: &apitriage_model::Report| {
+        apitriage_model::time::parse(r.onset.as_deref().expect("an onset"))
+            .expect("an RFC 3339 onset")
+    };
+    assert!(
+        (onset(&with) - flag).abs() <= 10 * SECOND,
+        "onset {:?}, flag at {}",
+        with.onset,
+        apitriage_model::time::format(flag)
+    );
+    // Without the change, the chance failure is where the failures begin, and the
+    // onset stays before the flag's minute: the change, not the statistics, moved it.
+    let without = triage(&quiet_endpoint(false), &TriageOptions::default());
+    assert!(onset(&without) < flag - MINUTE, "onset {:?}", without.onset);
+}
+
+#[test]
+fn the_captured_request_focuses_its_literal_route_over_a_busier_template() {
+    let mut s = Summary::new();
+    for i in 0..720 {
+        let t = T0 + i * 5 * SECOND;
+        request(&mut s, t, "bookings", "GET /api/bookings/{id}", 200);
+        if i % 2 == 0 {
+            let gone = t >= T0 + 40 * MINUTE;
+            request(
+                &mut s,
+                t,
+                "bookings",
+                "GET /api/bookings/history",
+                if gone { 404 } else { 200 },
+            );
+        }
+    }
+    s.add_exchange(Exchange {
+        file: "session.har".into(),
+        entry: 1,
+        time: T0 + 50 * MINUTE,
+        method: "GET".into(),
+        url: "https://api.example.test/api/bookings/history?limit=20".into(),
+        path: "/api/bookings/history".into(),
+        status: 404,
+        ..Default::default()
+    });
+    s.finish();
+    let r = triage(&s, &TriageOptions::default());
+    assert_eq!(
+        r.incident.as_ref().and_then(|i| i.endpoint.as_deref()),
+        Some("GET /api/bookings/history")
+    );
+    assert_eq!(r.verdict.bucket, "code_path", "{:#?}", r.findings);
+}
