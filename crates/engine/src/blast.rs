@@ -7,6 +7,15 @@ use apitriage_model::Dimension;
 
 /// Dimension values ordered by how over-represented they are among failures.
 pub fn contrast(cx: &Cx<'_>) -> Vec<Dimension> {
+    contrast_with_counts(cx)
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect()
+}
+
+/// [`contrast`], each value with the number of failures in its dimension (how much the
+/// shares can be trusted: 5 of 6 failures is a coincidence as often as a cause).
+pub fn contrast_with_counts(cx: &Cx<'_>) -> Vec<(Dimension, u64)> {
     let (bc, ic) = (cx.inc.baseline.coarse(), cx.inc.window.coarse());
     // What counts as failing follows the measure the incident stepped in.
     let failing = |c: &apitriage_model::summary::DimCounts| -> u64 {
@@ -55,22 +64,33 @@ pub fn contrast(cx: &Cx<'_>) -> Vec<Dimension> {
             let sf = f as f64 / fail_total as f64;
             let sb = b as f64 / base_total as f64;
             if sf >= 0.2 && sf > sb + 0.05 {
-                rows.push(Dimension {
-                    name: name.clone(),
-                    value,
-                    share_of_failures: (sf * 1000.0).round() / 1000.0,
-                    share_of_baseline: (sb * 1000.0).round() / 1000.0,
-                });
+                rows.push((
+                    Dimension {
+                        name: name.clone(),
+                        value,
+                        share_of_failures: (sf * 1000.0).round() / 1000.0,
+                        share_of_baseline: (sb * 1000.0).round() / 1000.0,
+                    },
+                    fail_total,
+                ));
             }
         }
     }
-    rows.sort_by(|a, b| {
+    rows.sort_by(|(a, _), (b, _)| {
         (b.share_of_failures - b.share_of_baseline)
             .total_cmp(&(a.share_of_failures - a.share_of_baseline))
             .then(a.name.cmp(&b.name))
             .then(a.value.cmp(&b.value))
     });
     rows
+}
+
+/// How far a value's count among `n` failures lies above what its baseline share
+/// predicts, in standard deviations (one-sided binomial z).
+pub fn over_representation(d: &Dimension, n: u64) -> f64 {
+    let n = n as f64;
+    let p = d.share_of_baseline.clamp(0.01, 0.99);
+    (d.share_of_failures * n - p * n) / (n * p * (1.0 - p)).sqrt()
 }
 
 /// The scope the contrast adds up to.

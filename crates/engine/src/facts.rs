@@ -82,7 +82,7 @@ pub struct AddressSwitch {
 /// True when two addresses name the same thing in different places: they share a
 /// name label (`paygrid` and `paygrid.staging.internal`, `payflow` and
 /// `api.sandbox.payflow.example`), ignoring generic labels.
-fn same_name(a: &str, b: &str) -> bool {
+pub fn same_name(a: &str, b: &str) -> bool {
     const GENERIC: [&str; 14] = [
         "api",
         "www",
@@ -110,6 +110,21 @@ fn same_name(a: &str, b: &str) -> bool {
     };
     let lb = labels(b);
     labels(a).iter().any(|l| lb.contains(l))
+}
+
+/// The host names of the URLs in a message (`... (calling https://api.geoapi.example/v1/x)`
+/// gives `api.geoapi.example`).
+pub fn url_hosts(text: &str) -> Vec<&str> {
+    text.match_indices("://")
+        .filter_map(|(i, _)| {
+            let rest = &text[i + 3..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+                .unwrap_or(rest.len());
+            let host = &rest[..end];
+            (!host.is_empty()).then_some(host)
+        })
+        .collect()
 }
 
 /// Address switches near the onset (see [`AddressSwitch`]). The new address must be

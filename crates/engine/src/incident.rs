@@ -122,6 +122,10 @@ pub fn latency_score(before: &WindowHistogram, after: &WindowHistogram) -> f64 {
 pub const SCALES: [i64; 2] = [AFTER, 3 * AFTER];
 /// Failures above the baseline rate a shift over the long window must count.
 const MIN_EXCESS_LONG: f64 = 8.0;
+/// Requests before a candidate onset below which a failure rate is not known well
+/// enough to call a rise new: no failures in 20 requests fits a true rate of up to about
+/// 14%, so a routine 12% of rejected input would look like a step.
+const MIN_BASELINE_REQUESTS: f64 = 30.0;
 
 /// The best shift of one endpoint within `[lo, hi)`: (bucket, score, measure).
 pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f64, &'static str) {
@@ -152,7 +156,9 @@ pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f
         // when the baseline had none: the excess must be a real count.
         let rz = |bb: f64, ba: f64| {
             let excess = ba - (bb + 0.5) / (tb + 1.0) * ta;
-            if w > AFTER && excess < MIN_EXCESS_LONG {
+            if tb < MIN_BASELINE_REQUESTS {
+                0.0
+            } else if w > AFTER && excess < MIN_EXCESS_LONG {
                 0.0
             } else {
                 rate_z(bb, tb, ba, ta)

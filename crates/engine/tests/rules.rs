@@ -176,3 +176,128 @@ fn the_captured_request_focuses_its_literal_route_over_a_busier_template() {
     );
     assert_eq!(r.verdict.bucket, "code_path", "{:#?}", r.findings);
 }
+
+fn log(s: &mut Summary, t: Nanos, service: &str, body: &str, exception_type: Option<&str>) {
+    s.add_log(&apitriage_model::record::LogRecord {
+        time: t,
+        service,
+        severity: apitriage_model::record::Severity::Error,
+        body,
+        exception_type,
+        exception_message: exception_type.map(|_| body),
+        endpoint: None,
+        source: Some(Source::Log),
+        ..Default::default()
+    });
+}
+
+#[test]
+fn rate_limits_the_spans_miss_are_read_from_the_callers_logs() {
+    // Spans without status (nothing marks the calls failed), but the caller logs the
+    // provider's 429s with the URL it called.
+    let mut s = Summary::new();
+    for i in 0..720 {
+        let t = T0 + i * 5 * SECOND;
+        let limited = t >= T0 + 40 * MINUTE && i % 3 == 0;
+        s.add_downstream(&DownstreamRecord {
+            time: t,
+            caller: "search",
+            caller_endpoint: "GET /v1/geo",
+            downstream: "placeindex",
+            duration_ms: Some(30.0),
+            ..Default::default()
+        });
+        request(
+            &mut s,
+            t,
+            "search",
+            "GET /v1/geo",
+            if limited { 503 } else { 200 },
+        );
+        if limited {
+            log(
+                &mut s,
+                t,
+                "search",
+                "GET /v1/geo failed with 503: 429 Too Many Requests (calling https://api.placeindex.example/v1/places)",
+                None,
+            );
+        }
+    }
+    s.finish();
+    let r = triage(&s, &TriageOptions::default());
+    assert_eq!(r.verdict.bucket, "dependency", "{:#?}", r.findings);
+    assert!(
+        [&r.verdict.culprit.service, &r.verdict.culprit.dependency]
+            .iter()
+            .any(|c| c.as_deref() == Some("placeindex")),
+        "{:?}",
+        r.verdict.culprit
+    );
+}
+
+/// An orchestrator calling a ledger (spans without status); from minute 40 half the
+/// orchestrator's requests fail and it logs the ledger's 500 for each. With
+/// `ledger_logs`, the ledger logs its own new error for each of them too.
+fn wrapped_failure(ledger_logs: bool) -> Summary {
+    let mut s = Summary::new();
+    for i in 0..720 {
+        let t = T0 + i * 5 * SECOND;
+        let failing = t >= T0 + 40 * MINUTE && i % 2 == 0;
+        for (caller, ds) in [("gateway", "orchestrator"), ("orchestrator", "ledger")] {
+            s.add_downstream(&DownstreamRecord {
+                time: t,
+                caller,
+                caller_endpoint: "POST /v1/transfers",
+                downstream: ds,
+                duration_ms: Some(10.0),
+                ..Default::default()
+            });
+        }
+        request(
+            &mut s,
+            t,
+            "gateway",
+            "POST /v1/transfers",
+            if failing { 502 } else { 200 },
+        );
+        if failing {
+            log(
+                &mut s,
+                t,
+                "orchestrator",
+                "POST /v1/transfers: ledger: unexpected status 500 Internal Server Error from http://ledger:8080/internal/entries",
+                Some("*errors.errorString"),
+            );
+            if ledger_logs {
+                log(
+                    &mut s,
+                    t,
+                    "ledger",
+                    "required property ledger.signingKey is not set",
+                    Some("java.lang.IllegalStateException"),
+                );
+            }
+        }
+    }
+    s.finish();
+    s
+}
+
+#[test]
+fn an_error_passed_on_from_a_callee_blames_the_callee_that_logs_its_own() {
+    let r = triage(&wrapped_failure(true), &TriageOptions::default());
+    assert_eq!(r.verdict.bucket, "code_path", "{:#?}", r.findings);
+    assert_eq!(r.verdict.culprit.service.as_deref(), Some("ledger"));
+    assert!(r.findings.iter().any(|f| f
+        .evidence
+        .iter()
+        .any(|e| e.contains("passes on ledger's failure"))));
+    // Without the callee's own error, the wrapper is all there is to go on.
+    let r = triage(&wrapped_failure(false), &TriageOptions::default());
+    assert_ne!(r.verdict.culprit.service.as_deref(), Some("ledger"));
+    assert!(r
+        .findings
+        .iter()
+        .all(|f| f.evidence.iter().all(|e| !e.contains("passes on"))));
+}

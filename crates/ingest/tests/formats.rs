@@ -195,6 +195,35 @@ fn changes_and_openapi() {
 }
 
 #[test]
+fn json_openapi_with_sorted_keys_is_recognised() {
+    // Sorted keys put "components" first; with enough schemas, "openapi" and "paths"
+    // lie past the part of the file the readers look at to recognise it.
+    let mut schemas = serde_json::Map::new();
+    for i in 0..200 {
+        schemas.insert(
+            format!("Schema{i}"),
+            serde_json::json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+        );
+    }
+    let doc = serde_json::json!({
+        "components": {"schemas": schemas},
+        "info": {"title": "Orders", "version": "3.1.0"},
+        "openapi": "3.0.3",
+        "paths": {"/orders": {"get": {"responses": {"200": {"description": "ok"}}}}}
+    });
+    let text = serde_json::to_string_pretty(&doc).expect("serialisable");
+    assert!(text.find("\"openapi\"").expect("present") > 8192);
+    let dir = std::env::temp_dir().join(format!("apitriage-sorted-spec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("openapi.json");
+    std::fs::write(&path, text).expect("written");
+    let s = read_paths(&[path], &IngestConfig::default(), &|_| {}).expect("readable");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(s.specs.len(), 1, "{:?}", s.input);
+    assert_eq!(s.specs[0].version, "3.1.0");
+}
+
+#[test]
 fn gzip_is_read_transparently() {
     let plain = read("mixed/traces.jsonl");
     let gz = read("traces.jsonl.gz");

@@ -218,6 +218,10 @@ const PATTERNS: &[(Signal, &[&str])] = &[
         Signal::Unavailable,
         &[
             "connection refused",
+            // PostgreSQL JDBC: "Connection to db:5432 refused. Check that the hostname ...".
+            "postmaster is accepting",
+            // MySQL Connector/J when the server went away.
+            "communications link failure",
             "redisconnectionexception",
             "unable to connect",
             "could not connect",
@@ -522,6 +526,8 @@ mod tests {
             ("java.lang.OutOfMemoryError: Java heap space", Signal::Memory),
             ("No route matches GET /v2/orders", Signal::RouteNotFound),
             ("dial tcp 10.0.0.1:5432: connect: connection refused", Signal::Unavailable),
+            ("org.postgresql.util.PSQLException: Connection to orders-db:5432 refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP connections.", Signal::Unavailable),
+            ("ERROR: cannot execute INSERT in a read-only transaction", Signal::Unavailable),
             ("request body: missing required property 'currency'", Signal::Validation),
             ("java.lang.IllegalStateException: required property payments.baseUrl is not set", Signal::Config),
         ];

@@ -130,17 +130,71 @@ pub fn deepest<'a>(cx: &Cx<'_>, cands: &[&'a str]) -> Vec<&'a str> {
     }
 }
 
-/// The service to blame for a symptom seen on `svc`: `svc` itself when traces know it,
-/// but a name seen only in access logs (no spans: the edge, a Host header) is no owner,
-/// and the release closest to the onset is the better suspect.
-pub fn owner_of(cx: &Cx<'_>, svc: &str) -> String {
-    let traced = cx
-        .view
+/// True when traces know `svc` (it calls something or is called).
+fn traced(cx: &Cx<'_>, svc: &str) -> bool {
+    cx.view
         .downstreams
         .keys()
-        .any(|(c, d)| c == svc || d == svc);
-    if traced {
+        .any(|(c, d)| c == svc || d == svc)
+}
+
+/// True when a route template or path matches another segment by segment, ignoring
+/// parameter names (`/orders/{id}` matches `/orders/{orderId}` and `/orders/ord_12`).
+pub fn route_matches(template: &str, path: &str) -> bool {
+    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
+    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let param = |s: &str| s.starts_with('{') || s.starts_with(':');
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(a, b)| a == b || param(a) || param(b))
+}
+
+/// The traced service that serves `endpoint` ("METHOD /route"): of the traced services
+/// with a matching route (the most literal one), the deepest, when that is one service.
+/// A gateway in front of it serves the same route but only passes on what it answers.
+pub fn route_owner(cx: &Cx<'_>, endpoint: &str) -> Option<String> {
+    let (method, path) = endpoint.split_once(' ')?;
+    let literal = |r: &str| {
+        r.split('/')
+            .filter(|s| !s.starts_with('{') && !s.starts_with(':'))
+            .count()
+    };
+    let matching: Vec<(&str, usize)> = cx
+        .view
+        .endpoints
+        .keys()
+        .filter(|(svc, _)| traced(cx, svc))
+        .filter_map(|(svc, ep)| {
+            let (m, r) = ep.split_once(' ')?;
+            (m.eq_ignore_ascii_case(method) && route_matches(r, path))
+                .then(|| (svc.as_str(), literal(r)))
+        })
+        .collect();
+    let most = matching.iter().map(|m| m.1).max()?;
+    let mut cands: Vec<&str> = matching
+        .iter()
+        .filter(|m| m.1 == most)
+        .map(|m| m.0)
+        .collect();
+    cands.sort_unstable();
+    cands.dedup();
+    match deepest(cx, &cands).as_slice() {
+        [one] => Some(one.to_string()),
+        _ => None,
+    }
+}
+
+/// The service to blame for a symptom seen on `svc` (at `endpoint`, when known): `svc`
+/// itself when traces know it. A name seen only in access logs (no spans: the edge, a
+/// Host header) is no owner: the traced service serving the endpoint is, else the
+/// release closest to the onset is the better suspect.
+pub fn owner_of(cx: &Cx<'_>, svc: &str, endpoint: Option<&str>) -> String {
+    if traced(cx, svc) {
         return svc.to_string();
+    }
+    if let Some(o) = endpoint.and_then(|e| route_owner(cx, e)) {
+        return o;
     }
     cx.facts
         .near

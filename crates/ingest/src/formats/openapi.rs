@@ -20,8 +20,20 @@ impl Format for OpenApi {
             let l = l.trim_end();
             (l.starts_with("openapi:") || l.starts_with("\"openapi\":")) && l.contains('3')
         });
-        let json =
-            t.trim_start().starts_with('{') && t.contains("\"openapi\"") && t.contains("\"paths\"");
+        // Generators and `jq -S` write keys sorted, which puts a long "components"
+        // before "openapi" and "paths": a document opening on components.schemas is
+        // recognised by that shape (the reader then checks the version).
+        let body = t.trim_start();
+        let first_key = body
+            .strip_prefix('{')
+            .map(|r| r.trim_start())
+            .and_then(|r| r.strip_prefix('"'))
+            .and_then(|r| r.split('"').next());
+        let json = body.starts_with('{')
+            && (t.contains("\"openapi\"") && t.contains("\"paths\"")
+                || t.contains("\"openapi\": \"3")
+                || t.contains("\"openapi\":\"3")
+                || first_key == Some("components") && t.contains("\"schemas\""));
         if yaml || json {
             93
         } else {

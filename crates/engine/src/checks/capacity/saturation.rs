@@ -86,6 +86,24 @@ impl Check for Saturation {
             return Outcome::NotRun("saturation metrics (CPU, memory, GC, pools, threads, queues) from Prometheus or OTLP");
         }
         let (bw, iw) = (cx.inc.baseline, cx.inc.window);
+        // Pool sizes (`hikaricp_connections_max`, `db_client_connections_max`), per service
+        // and label set: use far below the size is headroom, however much it rose.
+        let pool_max: Vec<(&str, &str, f64)> = cx
+            .view
+            .metrics()
+            .filter(|m| {
+                let n = m.name.to_ascii_lowercase();
+                (n.contains("max") || n.contains("limit"))
+                    && (n.contains("conn") || n.contains("pool"))
+            })
+            .filter_map(|m| {
+                Some((
+                    m.service.as_str(),
+                    m.labels.as_str(),
+                    window_mean(m, iw.start, iw.end)?,
+                ))
+            })
+            .collect();
         let mut rises: Vec<(f64, String, String, f64, f64)> = Vec::new();
         for s in series {
             let (Some(b), Some(a)) = (
@@ -106,6 +124,28 @@ impl Check for Saturation {
             // size: a ratio of small numbers is no saturation.
             if res == "connection pool use" && a < 1.0 {
                 continue;
+            }
+            // Under half the pool in use, with its size known (same service and labels,
+            // else the service's only pool size), is headroom: a busy hour, not saturation.
+            // Waiting for a connection is reported separately as "connection pool waiters".
+            if res == "connection pool use" {
+                let same: Vec<f64> = pool_max
+                    .iter()
+                    .filter(|p| p.0 == s.service && p.1 == s.labels)
+                    .map(|p| p.2)
+                    .collect();
+                let of_service: Vec<f64> = pool_max
+                    .iter()
+                    .filter(|p| p.0 == s.service)
+                    .map(|p| p.2)
+                    .collect();
+                let size = match (same.as_slice(), of_service.as_slice()) {
+                    ([m, ..], _) | ([], [m]) => Some(*m),
+                    _ => None,
+                };
+                if size.is_some_and(|m| m > 0.0 && a < 0.5 * m) {
+                    continue;
+                }
             }
             if ratio >= 1.5 && a - b > 1e-6 {
                 rises.push((

@@ -3,7 +3,7 @@
 //! failures against the baseline).
 
 use super::super::{found, pct, Check, Cx, Outcome};
-use crate::blast::contrast;
+use crate::blast::{contrast_with_counts, over_representation};
 
 /// A dimension value that separates failures.
 pub struct DistinguishingInput;
@@ -14,20 +14,25 @@ impl Check for DistinguishingInput {
     }
 
     fn run(&self, cx: &Cx<'_>) -> Outcome {
-        let rows = contrast(cx);
+        let rows = contrast_with_counts(cx);
         if rows.is_empty() {
             return Outcome::NotRun(
                 "request dimensions (user, cohort, role, tenant, client version)",
             );
         }
         let mut out = Vec::new();
-        for d in rows.iter().take(3) {
+        for (d, n) in rows.iter().take(3) {
             let bucket = match d.name.as_str() {
                 "cohort" | "role" => "code_path",
                 "client_version" | "client_app" => "contract",
                 _ => continue,
             };
-            if d.share_of_failures < 0.7 || d.share_of_baseline > 0.6 {
+            // Many values of many dimensions are compared: a split must stand well clear
+            // of chance (5 of 6 failures on a value with 40% of traffic happens by luck).
+            if d.share_of_failures < 0.7
+                || d.share_of_baseline > 0.6
+                || over_representation(d, *n) < 3.0
+            {
                 continue;
             }
             let mut f = found(

@@ -34,6 +34,11 @@ pub fn surging<'a>(
     u64,
 )> {
     let (bc, ic) = (cx.inc.baseline.coarse(), cx.inc.window.coarse());
+    // The onset is known to a minute or so, and the first errors of a failure often lead
+    // the request-level step (a failover refuses connections before the 500s pile up):
+    // the two minutes before it count with the incident, not with the baseline.
+    let ic = ((ic.0 - 2).max(bc.0), ic.1);
+    let bc = (bc.0, bc.1.min(ic.0).max(bc.0));
     let bmin = ((bc.1 - bc.0).max(1)) as f64;
     let imin = ((ic.1 - ic.0).max(1)) as f64;
     let mut out = Vec::new();
@@ -51,6 +56,51 @@ pub fn surging<'a>(
     }
     out.sort_by(|x, y| y.3.cmp(&x.3).then(x.0.cmp(&y.0)));
     out
+}
+
+/// True when a message reports a 4xx answer: the caller sent something the callee
+/// refused, which is the caller's doing, not the callee's failure.
+fn reports_client_error(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_digit())
+        .any(|t| t.len() == 3 && t.starts_with('4'))
+}
+
+/// The service behind `svc`'s surging error `st`: a service `svc` calls (traced) that
+/// has a surging error of its own at least half as frequent, followed down while that
+/// holds. `None` when `svc`'s error is its own.
+fn callee_behind(
+    cx: &Cx<'_>,
+    all: &[(String, &apitriage_model::summary::SignatureStats, f64, u64)],
+    svc: &str,
+    st: &apitriage_model::summary::SignatureStats,
+    n: u64,
+) -> Option<String> {
+    if reports_client_error(&st.example) {
+        return None;
+    }
+    let mut cur = svc.to_string();
+    let mut count = n;
+    let mut found = None;
+    for _ in 0..8 {
+        let next = all
+            .iter()
+            .filter(|(b, o, _, m)| {
+                *b != cur
+                    && *m * 2 >= count
+                    && o.example != st.example
+                    && cx.view.downstreams.contains_key(&(cur.clone(), b.clone()))
+            })
+            .max_by(|a, b| a.3.cmp(&b.3).then(b.0.cmp(&a.0)));
+        match next {
+            Some((b, _, _, m)) if found.as_deref() != Some(b.as_str()) && b != svc => {
+                cur = b.clone();
+                count = *m;
+                found = Some(b.clone());
+            }
+            _ => break,
+        }
+    }
+    found
 }
 
 impl Check for NewExceptions {
@@ -165,15 +215,30 @@ impl Check for NewExceptions {
             } else {
                 svc.clone()
             };
+            // A handler error that wraps a callee's failure ("500 from ledger") belongs to
+            // the callee when the callee logs its own new error as often.
+            let (culprit, wrapped) = match callee_behind(cx, &all, &svc, st, n) {
+                Some(b) if bucket == "code_path" => (b, true),
+                _ => (culprit, false),
+            };
+            if wrapped {
+                ev.push(format!(
+                    "{svc} calls {culprit}, which logs a new error of its own as often: \
+                     {svc} passes on {culprit}'s failure"
+                ));
+            }
+            let weight = if wrapped {
+                super::super::origin_weight(cx, &culprit).max(super::super::origin_weight(cx, &svc))
+            } else {
+                super::super::origin_weight(cx, &culprit)
+            };
             let strength = base
                 * explains
-                * super::super::origin_weight(cx, &culprit).max(
-                    if bucket == "contract" || config_change.is_some() {
-                        0.7
-                    } else {
-                        0.0
-                    },
-                );
+                * weight.max(if bucket == "contract" || config_change.is_some() {
+                    0.7
+                } else {
+                    0.0
+                });
             let strength = if spread >= 3 && bucket == "code_path" {
                 ev.push(format!(
                     "the same message is new in {spread} services at once: a shared cause \

@@ -51,6 +51,6 @@ impl Check for Permission {
                 "no change of this service seen: also consider token refresh or clock skew".into()
             }],
         )
-        .blame(super::super::owner_of(cx, &svc))])
+        .blame(super::super::owner_of(cx, &svc, Some(&ep)))])
     }
 }

@@ -37,7 +37,7 @@ impl Check for Routing {
                         ),
                         vec![format!("{} requests in the incident window", a.total)],
                     )
-                    .blame(svc.clone()),
+                    .blame(super::super::owner_of(cx, svc, Some(ep))),
                 );
             }
         }
@@ -85,7 +85,7 @@ impl Check for Routing {
         out.truncate(2);
         for f in &mut out {
             if let Some(s) = f.culprit_service.take() {
-                f.culprit_service = Some(super::super::owner_of(cx, &s));
+                f.culprit_service = Some(super::super::owner_of(cx, &s, None));
             }
         }
         Outcome::Ran(out)

@@ -52,7 +52,7 @@ impl Check for ClientErrors {
             .into_iter()
             .take(2)
             .map(|(jump, svc, ep, rb, ra, top, n)| {
-                let svc = super::super::owner_of(cx, &svc);
+                let svc = super::super::owner_of(cx, &svc, Some(&ep));
                 let concentrated = if n_endpoints <= 2 { 1.0 } else { 0.7 };
                 // The incident stepped in server errors or latency elsewhere: refusals on
                 // another endpoint are a side show more often than the cause.

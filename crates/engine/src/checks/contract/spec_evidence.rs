@@ -39,13 +39,13 @@ impl Check for SpecEvidence {
         specs.sort_by_key(|s| version_key(s.version()));
         let (old, new) = (&specs[0], &specs[specs.len() - 1]);
         // The service that shipped the new version, if a release of that version is known.
-        let owner = cx
+        let released = cx
             .facts
             .changes
             .iter()
             .find(|c| c.version.as_deref() == Some(new.version()))
-            .map(|c| c.service.clone())
-            .or_else(|| cx.facts.blame_target(cx.inc));
+            .map(|c| c.service.clone());
+        let owner = released.clone().or_else(|| cx.facts.blame_target(cx.inc));
         let mut out = Vec::new();
         let focus_route = cx
             .inc
@@ -168,8 +168,14 @@ impl Check for SpecEvidence {
                         })
                         .collect(),
                 );
-                if let Some(o) = &owner {
-                    f = f.blame(o.clone());
+                // The release of the spec's version, else the traced service serving the
+                // captured route, else the end of the blame chain.
+                let owner = released
+                    .clone()
+                    .or_else(|| super::super::route_owner(cx, &format!("{} {}", v.method, v.path)))
+                    .or_else(|| owner.clone());
+                if let Some(o) = owner {
+                    f = f.blame(o);
                 }
                 out.push(f);
             }

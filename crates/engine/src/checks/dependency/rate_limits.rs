@@ -1,6 +1,7 @@
 //! Rate limits: a downstream answering 429, with Retry-After when it sends one.
 
 use super::super::{found, pct, Check, Cx, Outcome};
+use apitriage_model::classify::Signal;
 
 /// 429s from a downstream.
 pub struct RateLimits;
@@ -11,8 +12,8 @@ impl Check for RateLimits {
     }
 
     fn run(&self, cx: &Cx<'_>) -> Outcome {
-        if cx.view.downstreams.is_empty() {
-            return Outcome::NotRun("client spans with http.response.status_code");
+        if cx.view.downstreams.is_empty() && cx.view.logs.is_empty() {
+            return Outcome::NotRun("client spans with http.response.status_code, or logs");
         }
         let mut out = Vec::new();
         for d in &cx.facts.downstreams {
@@ -45,6 +46,66 @@ impl Check for RateLimits {
                 );
             }
         }
+        if out.is_empty() {
+            out.extend(from_logs(cx));
+        }
         Outcome::Ran(out)
     }
+}
+
+/// Sampled or status-less spans can miss the 429s that the caller's logs still record
+/// ("429 Too Many Requests ... (calling https://api.geoapi.example/...)"): the service
+/// logging rate-limit errors most, and the downstream its messages name.
+fn from_logs(cx: &Cx<'_>) -> Option<crate::checks::Found> {
+    let (svc, b, a, n) = super::timeouts::rising_signal(cx, Signal::RateLimited)
+        .into_iter()
+        .next()?;
+    let example = crate::checks::code_path::surging(cx)
+        .into_iter()
+        .find(|(s, st, _, _)| *s == svc && st.signal == Some(Signal::RateLimited))
+        .map(|(_, st, _, _)| st.example.clone());
+    // The host the messages name, as the call graph knows it when it does.
+    let named = example.as_deref().and_then(|e| {
+        crate::facts::url_hosts(e)
+            .into_iter()
+            .next()
+            .map(str::to_string)
+    });
+    let traced = named.as_deref().and_then(|h| {
+        cx.view
+            .downstreams
+            .keys()
+            .find(|(c, d)| *c == svc && crate::facts::same_name(d, h))
+            .map(|(_, d)| d.clone())
+    });
+    // Logs that name a downstream the traces know are as specific as its spans; only
+    // anonymous rate-limit logs are weighed against a blame chain ending elsewhere.
+    let weight = if traced.is_some() {
+        1.0
+    } else {
+        super::super::log_dependency_weight(cx)
+    };
+    let host = traced.or(named);
+    let mut ev = vec![format!("{n} records in the incident window")];
+    if let Some(e) = &example {
+        ev.push(format!("first: {e}"));
+    }
+    let f = found(
+        "dependency.rate_limited",
+        "dependency",
+        // New (none in the baseline) is what matters, not the rate: a provider's limit
+        // fails a share of calls whatever the traffic.
+        (0.45 + 0.1 * (1.0 + a / (b + 0.1)).ln()).min(0.7) * weight,
+        format!(
+            "rate limiting logged by {svc}{}: {b:.1}/min → {a:.1}/min",
+            host.as_ref()
+                .map(|h| format!(" calling {h}"))
+                .unwrap_or_default()
+        ),
+        ev,
+    );
+    Some(match host {
+        Some(h) => f.blame_dependency(h),
+        None => f,
+    })
 }

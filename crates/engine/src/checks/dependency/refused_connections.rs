@@ -102,8 +102,14 @@ impl Check for RefusedConnections {
         } else {
             unnamed.get(&caller).copied().unwrap_or(0)
         };
-        let strength = (0.35 + 0.1 * ((n + more) as f64 / 10.0).min(1.5))
-            * super::super::log_dependency_weight(cx);
+        // Messages naming a store the traces know are as specific as its spans; only a
+        // store picked by its error rise is weighed against a blame chain ending elsewhere.
+        let weight = if by_rise {
+            super::super::log_dependency_weight(cx)
+        } else {
+            1.0
+        };
+        let strength = (0.35 + 0.1 * ((n + more) as f64 / 10.0).min(1.5)) * weight;
         let mut ev = if by_rise {
             let d = cx
                 .facts
