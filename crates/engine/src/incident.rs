@@ -153,12 +153,12 @@ pub fn best_shift(d: &Dense, lo: i64, hi: i64, baseline_buckets: i64) -> (i64, f
         let tb = pt[t_u] - pt[a];
         let ta = pt[e] - pt[t_u];
         // Over the long window, a handful of failures on a quiet endpoint is chance even
-        // when the baseline had none: the excess must be a real count.
+        // when the baseline had none: the excess must be a real count. And a rate needs a
+        // baseline of some size to be new at all.
         let rz = |bb: f64, ba: f64| {
             let excess = ba - (bb + 0.5) / (tb + 1.0) * ta;
-            if tb < MIN_BASELINE_REQUESTS {
-                0.0
-            } else if w > AFTER && excess < MIN_EXCESS_LONG {
+            let too_few = tb < MIN_BASELINE_REQUESTS || w > AFTER && excess < MIN_EXCESS_LONG;
+            if too_few {
                 0.0
             } else {
                 rate_z(bb, tb, ba, ta)
