@@ -102,10 +102,48 @@ pub fn parser_exception(ty: &str) -> bool {
     .any(|w| t.contains(w))
 }
 
+/// What `reader` calls while serving the endpoints its parse errors are logged on, when
+/// the endpoint → downstream map knows them: only those can have sent the payload.
+fn callees_on_failing_endpoints(cx: &super::Cx<'_>, reader: &str) -> Option<Vec<String>> {
+    use apitriage_model::classify::Signal;
+    let s = cx.view.s;
+    let failing: Vec<&String> = crate::checks::code_path::surging(cx)
+        .into_iter()
+        .filter(|(svc, st, _, _)| svc == reader && st.signal == Some(Signal::Deserialization))
+        .flat_map(|(_, st, _, _)| st.endpoints.keys())
+        .collect();
+    if failing.is_empty() {
+        return None;
+    }
+    let mut direct: Vec<String> = s
+        .edges
+        .keys()
+        .filter(|(c, e, _)| s.s(*c) == reader && failing.iter().any(|f| *f == s.s(*e)))
+        .map(|(_, _, d)| s.s(*d).to_string())
+        .collect();
+    if direct.is_empty() {
+        return None;
+    }
+    direct.sort();
+    direct.dedup();
+    // And whatever those call in turn.
+    let mut all = direct.clone();
+    for d in &direct {
+        all.extend(reachable(cx, d).into_iter().skip(1));
+    }
+    all.sort();
+    all.dedup();
+    Some(all)
+}
+
 /// The service `reader` calls (directly or further down) that shipped a release near the
-/// onset: someone who could have changed what the reader receives.
+/// onset: someone who could have changed what the reader receives. When the traces say
+/// what the reader calls on the endpoints that fail, only those count.
 pub fn producer_release(cx: &super::Cx<'_>, reader: &str) -> Option<String> {
-    let reach = reachable(cx, reader);
+    let reach = match callees_on_failing_endpoints(cx, reader) {
+        Some(callees) => std::iter::once(reader.to_string()).chain(callees).collect(),
+        None => reachable(cx, reader),
+    };
     cx.facts
         .near
         .iter()
