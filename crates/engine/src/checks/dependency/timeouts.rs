@@ -18,7 +18,9 @@ pub fn rising_signal(cx: &Cx<'_>, sig: Signal) -> Vec<(String, f64, f64, u64)> {
         let a = after[i] as f64 / (cx.inc.window.seconds() / 60.0).max(1.0);
         // Rising, or new: five or more of a kind the baseline never logged is a signal
         // whatever the rate (a small region or a quiet endpoint fails a few times a minute).
-        if after[i] >= 5 && (before[i] == 0 && cx.inc.baseline.seconds() >= 1800.0 || a > 3.0 * b + 0.5) {
+        if after[i] >= 5
+            && (before[i] == 0 && cx.inc.baseline.seconds() >= 1800.0 || a > 3.0 * b + 0.5)
+        {
             out.push((svc.clone(), b, a, after[i]));
         }
     }
