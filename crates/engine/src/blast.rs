@@ -136,3 +136,25 @@ pub fn scope(rows: &[Dimension], cx: &Cx<'_>) -> &'static str {
     }
     "global"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dim(share_of_failures: f64, share_of_baseline: f64) -> Dimension {
+        Dimension {
+            name: "client_version".into(),
+            value: "9.20.1".into(),
+            share_of_failures,
+            share_of_baseline,
+        }
+    }
+
+    #[test]
+    fn a_split_of_a_handful_of_failures_is_not_clear_of_chance() {
+        // 5 of 6 failures on a version with 40% of the traffic: about 2 sigma.
+        assert!(over_representation(&dim(5.0 / 6.0, 0.4), 6) < 3.0);
+        // 30 of 35 on a version with 20%: far clear.
+        assert!(over_representation(&dim(30.0 / 35.0, 0.2), 35) > 3.0);
+    }
+}

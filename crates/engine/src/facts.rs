@@ -79,11 +79,22 @@ pub struct AddressSwitch {
     pub old_calls: u64,
 }
 
-/// True when two addresses name the same thing in different places: they share a
-/// name label (`paygrid` and `paygrid.staging.internal`, `payflow` and
-/// `api.sandbox.payflow.example`), ignoring generic labels.
+/// True when two addresses name the same thing in different places: their first
+/// distinctive labels agree (`paygrid` and `paygrid.staging.internal`, `payflow` and
+/// `api.sandbox.payflow.example`). Generic labels (`api`, `internal`, top-level
+/// domains), environment words (`staging`, `sandbox`), cloud provider domains and
+/// region names are skipped, so `maps.googleapis.com` and `storage.googleapis.com`, or
+/// `orders.staging.internal` and `ledger.staging.internal`, stay different.
 pub fn same_name(a: &str, b: &str) -> bool {
-    const GENERIC: [&str; 14] = [
+    match (distinctive_label(a), distinctive_label(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// The first label of a host name that names the thing rather than where it runs.
+fn distinctive_label(host: &str) -> Option<String> {
+    const GENERIC: &[&str] = &[
         "api",
         "www",
         "internal",
@@ -98,18 +109,51 @@ pub fn same_name(a: &str, b: &str) -> bool {
         "default",
         "prod",
         "production",
+        "staging",
+        "stage",
+        "sandbox",
+        "dev",
+        "test",
+        "qa",
+        "uat",
+        "preprod",
+        "amazonaws",
+        "googleapis",
+        "azure",
+        "cloud",
+        "windows",
+        "gateway",
+        "service",
+        "http",
+        "https",
     ];
-    let labels = |s: &str| -> Vec<String> {
-        s.to_ascii_lowercase()
-            .split(['.', ':', '/'])
-            .filter(|l| {
-                l.len() >= 3 && !GENERIC.contains(l) && !l.bytes().all(|b| b.is_ascii_digit())
-            })
-            .map(str::to_string)
-            .collect()
+    let region = |l: &str| {
+        // us-east-1, eu-west-3, ap-southeast-2
+        let parts: Vec<&str> = l.split('-').collect();
+        parts.len() == 3 && parts[0].len() == 2 && parts[2].bytes().all(|b| b.is_ascii_digit())
     };
-    let lb = labels(b);
-    labels(a).iter().any(|l| lb.contains(l))
+    host.to_ascii_lowercase()
+        .split(['.', ':', '/'])
+        .find(|l| {
+            l.len() >= 3
+                && !GENERIC.contains(l)
+                && !region(l)
+                && !l.bytes().all(|b| b.is_ascii_digit())
+        })
+        .map(str::to_string)
+}
+
+/// True for an IP address literal (`10.1.2.3`, `[fd00::1]`): addresses that change in a
+/// failover or a redeploy without anyone touching configuration.
+fn ip_literal(name: &str) -> bool {
+    let n = name
+        .trim_start_matches('[')
+        .split(']')
+        .next()
+        .unwrap_or(name);
+    n.parse::<std::net::IpAddr>().is_ok()
+        || n.rsplit_once(':')
+            .is_some_and(|(h, _)| h.parse::<std::net::IpAddr>().is_ok())
 }
 
 /// The host names of the URLs in a message (`... (calling https://api.geoapi.example/v1/x)`
@@ -144,7 +188,9 @@ pub fn address_switches(view: &View<'_>, inc: &Incident) -> Vec<AddressSwitch> {
         }
         let calls: u64 = cells.iter().map(|c| c.1.calls as u64).sum();
         let errors: u64 = cells.iter().map(|c| c.1.errors as u64).sum();
-        if calls < 5 || errors * 2 < calls {
+        // A traced service taking over (blue/green) is followed by the walk like any
+        // other; an IP literal changes in failovers and redeploys.
+        if calls < 5 || errors * 2 < calls || view.is_service(new) || ip_literal(new) {
             continue;
         }
         // Addresses of the same caller that went quiet around the switch.
@@ -154,23 +200,20 @@ pub fn address_switches(view: &View<'_>, inc: &Incident) -> Vec<AddressSwitch> {
             .filter(|((c, d), _)| c == caller && d != new)
             .filter_map(|((_, d), run)| {
                 let last = run.last()?.0;
-                let before: u64 = run
-                    .iter()
-                    .filter(|c| c.0 < first)
-                    .map(|c| c.1.calls as u64)
-                    .sum();
-                let after: u64 = run
-                    .iter()
-                    .filter(|c| c.0 > first + 30)
-                    .map(|c| c.1.calls as u64)
-                    .sum();
-                ((last - first).abs() <= 30 && before >= 5 && after == 0).then_some((d, before))
+                let (mut before, mut failed) = (0u64, 0u64);
+                for c in run.iter().filter(|c| c.0 < first) {
+                    before += c.1.calls as u64;
+                    failed += c.1.errors as u64;
+                }
+                // It went quiet within five minutes of the switch, and it worked before.
+                ((last - first).abs() <= 30 && before >= 5 && failed * 10 < before)
+                    .then_some((d, before))
             })
             .collect();
         let old = stopped
             .iter()
             .find(|(d, _)| same_name(d, new))
-            .or_else(|| (stopped.len() == 1).then(|| &stopped[0]));
+            .or_else(|| (stopped.len() == 1 && !ip_literal(stopped[0].0)).then(|| &stopped[0]));
         if let Some((old, old_calls)) = old {
             out.push(AddressSwitch {
                 caller: caller.clone(),

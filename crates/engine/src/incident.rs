@@ -343,7 +343,14 @@ fn snap_to_change(
         .into_iter()
         .filter_map(|cb| {
             let (l, before, after) = split(cb);
-            (l >= found - CHANGE_PRIOR_NATS && after >= 2.0 * before && after > 0.0)
+            // A later change must not leave failures behind it unexplained: between the
+            // found onset and the change, at most two more than the earlier rate predicts.
+            let left_behind = cb > onset_b && {
+                let (k0, n0) = (count(&pb, lo, onset_b), count(&pt, lo, onset_b));
+                let (k, n) = (count(&pb, onset_b, cb), count(&pt, onset_b, cb));
+                k > (k0 + 0.5) / (n0 + 1.0) * n + 2.0
+            };
+            (l >= found - CHANGE_PRIOR_NATS && after >= 2.0 * before && after > 0.0 && !left_behind)
                 .then_some((cb, l))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))

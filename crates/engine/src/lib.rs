@@ -165,7 +165,7 @@ fn focus_from_example(s: &Summary, opts: &TriageOptions) -> Option<String> {
     // The exact endpoint, or a route template matching the path segment by segment.
     // As routers do, literal segments beat parameters (`/bookings/history` is not
     // `/bookings/{id}` even when the template has more traffic); among equally specific
-    // templates, the one with the most traffic (raw paths from access logs lose).
+    // templates, the one with the most traffic.
     let params = |k: &str| {
         k.split('/')
             .filter(|seg| seg.starts_with('{') || seg.starts_with(':'))

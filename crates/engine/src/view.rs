@@ -381,6 +381,12 @@ impl<'a> View<'a> {
         self.s.services()
     }
 
+    /// True when `name` serves requests in the telemetry (a traced or logged service,
+    /// not a store or third party seen only through client calls).
+    pub fn is_service(&self, name: &str) -> bool {
+        self.endpoints.keys().any(|(s, _)| s == name)
+    }
+
     /// Every downstream name (from client spans).
     pub fn downstream_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.downstreams.keys().map(|k| k.1.clone()).collect();

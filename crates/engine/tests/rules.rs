@@ -301,3 +301,54 @@ fn an_error_passed_on_from_a_callee_blames_the_callee_that_logs_its_own() {
         .iter()
         .all(|f| f.evidence.iter().all(|e| !e.contains("passes on"))));
 }
+
+/// Server errors step at minute 40 on one service; its pool's busy connections go from
+/// 2 to 4 with the step, and the pool holds `pool_size` connections.
+fn pool_use_rises(pool_size: f64) -> Summary {
+    let mut s = Summary::new();
+    for i in 0..720 {
+        let t = T0 + i * 5 * SECOND;
+        let after = t >= T0 + 40 * MINUTE;
+        request(
+            &mut s,
+            t,
+            "orders",
+            "POST /v1/orders",
+            if after && i % 4 == 0 { 500 } else { 200 },
+        );
+        if i % 3 == 0 {
+            let labels = [("service", "orders"), ("pool", "HikariPool-1")];
+            for (name, value) in [
+                ("hikaricp_connections_active", if after { 4.0 } else { 2.0 }),
+                // A timer's maximum shares the pool's labels and is not its size.
+                ("hikaricp_connections_acquire_seconds_max", 30.0),
+                ("hikaricp_connections_max", pool_size),
+            ] {
+                s.add_metric(&apitriage_model::record::MetricPoint {
+                    time: t,
+                    name,
+                    labels: &labels,
+                    value,
+                    cumulative: false,
+                });
+            }
+        }
+    }
+    s.finish();
+    s
+}
+
+#[test]
+fn pool_use_far_below_the_pool_size_is_headroom_not_saturation() {
+    let saturation = |s: &Summary| {
+        triage(s, &TriageOptions::default())
+            .findings
+            .iter()
+            .any(|f| f.check == "capacity.saturation")
+    };
+    assert!(
+        !saturation(&pool_use_rises(20.0)),
+        "4 of 20 connections busy"
+    );
+    assert!(saturation(&pool_use_rises(5.0)), "4 of 5 connections busy");
+}

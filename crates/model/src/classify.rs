@@ -450,9 +450,19 @@ fn unknown_value(head: &str) -> bool {
                     && words[i + 1 + j + 1..]
                         .iter()
                         .take(2)
-                        .any(|v| v.starts_with(['"', '\'', '`']) && v.len() > 2)
+                        .any(|v| quoted_symbol(v))
             })
     })
+}
+
+/// A quoted enumerated value (`"REQUIRES_ACTION"`, `'on_hold'`), not a quoted HTTP
+/// status or number (`"500 Internal Server Error"`, `'502'`), which Go's
+/// `unexpected status %q` prints for an answer, not a payload.
+fn quoted_symbol(v: &str) -> bool {
+    let inner = v.trim_start_matches(['"', '\'', '`']);
+    v.starts_with(['"', '\'', '`'])
+        && inner.len() > 1
+        && inner.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 /// The class implied by an HTTP status alone.
@@ -546,6 +556,21 @@ mod tests {
         // An unknown thing without a quoted value is not a decoding failure.
         assert_eq!(signal_of("unknown status of job 42"), None);
         assert_eq!(signal_of("unexpected EOF while reading status"), None);
+        // Statuses and numbers in quotes are answers, not payload values.
+        assert_ne!(
+            signal_of("ledger: unexpected status \"500 Internal Server Error\""),
+            Some(Signal::Deserialization)
+        );
+        assert_ne!(
+            signal_of("unexpected response code '502' from placeindex"),
+            Some(Signal::Deserialization)
+        );
+        assert_eq!(
+            signal_of(
+                "com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure"
+            ),
+            Some(Signal::Unavailable)
+        );
         assert_eq!(
             signal_of("client-reported error from web: TypeError: Cannot read properties of undefined (reading 'amount')"),
             Some(Signal::Deserialization)

@@ -16,10 +16,15 @@ impl Format for OpenApi {
     fn sniff(&self, input: &Input, _config: &IngestConfig) -> u8 {
         let head = &input.head()[..input.head().len().min(8192)];
         let t = String::from_utf8_lossy(head);
+        // Sorted YAML (PyYAML's default) opens on `components:` the same way.
         let yaml = t.lines().any(|l| {
             let l = l.trim_end();
             (l.starts_with("openapi:") || l.starts_with("\"openapi\":")) && l.contains('3')
-        });
+        }) || t
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            == Some("components:")
+            && t.lines().any(|l| l.trim_end() == "  schemas:");
         // Generators and `jq -S` write keys sorted, which puts a long "components"
         // before "openapi" and "paths": a document opening on components.schemas is
         // recognised by that shape (the reader then checks the version).

@@ -49,6 +49,28 @@ pub fn resource_of(name: &str) -> Option<&'static str> {
     None
 }
 
+/// True for a pool's configured size (`hikaricp_connections_max`,
+/// `db.client.connections.max`, `pool_max_size`), not for a timer's maximum
+/// (`hikaricp_connections_acquire_seconds_max`) that shares its labels.
+fn pool_size_metric(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace('.', "_");
+    let size_word = [
+        "connections_max",
+        "pool_max",
+        "pool_size",
+        "max_connections",
+        "connections_limit",
+    ]
+    .iter()
+    .any(|w| {
+        n.ends_with(w) || n.ends_with(&format!("{w}_size")) || n.ends_with(&format!("{w}imum"))
+    });
+    size_word
+        && !["seconds", "_ms", "duration", "time", "wait"]
+            .iter()
+            .any(|w| n.contains(w))
+}
+
 /// Mean value per bucket over a window, with counters turned into per-bucket increases.
 fn window_mean(s: &MetricSeries, start: i64, end: i64) -> Option<f64> {
     let pts: Vec<(i64, f64)> = s
@@ -91,11 +113,7 @@ impl Check for Saturation {
         let pool_max: Vec<(&str, &str, f64)> = cx
             .view
             .metrics()
-            .filter(|m| {
-                let n = m.name.to_ascii_lowercase();
-                (n.contains("max") || n.contains("limit"))
-                    && (n.contains("conn") || n.contains("pool"))
-            })
+            .filter(|m| pool_size_metric(&m.name))
             .filter_map(|m| {
                 Some((
                     m.service.as_str(),
@@ -139,8 +157,10 @@ impl Check for Saturation {
                     .filter(|p| p.0 == s.service)
                     .map(|p| p.2)
                     .collect();
+                // Only an unambiguous size: one series for these labels, else one for
+                // the whole service.
                 let size = match (same.as_slice(), of_service.as_slice()) {
-                    ([m, ..], _) | ([], [m]) => Some(*m),
+                    ([m], _) | ([], [m]) => Some(*m),
                     _ => None,
                 };
                 if size.is_some_and(|m| m > 0.0 && a < 0.5 * m) {

@@ -37,8 +37,10 @@ pub fn surging<'a>(
     // The onset is known to a minute or so, and the first errors of a failure often lead
     // the request-level step (a failover refuses connections before the 500s pile up):
     // the two minutes before it count with the incident, not with the baseline.
-    let ic = ((ic.0 - 2).max(bc.0), ic.1);
-    let bc = (bc.0, bc.1.min(ic.0).max(bc.0));
+    // (Never an inverted range, whatever odd windows stray timestamps make.)
+    let lead = (ic.0 - 2).max(bc.0).min(ic.0);
+    let ic = (lead, ic.1.max(lead));
+    let bc = (bc.0, bc.1.min(lead).max(bc.0));
     let bmin = ((bc.1 - bc.0).max(1)) as f64;
     let imin = ((ic.1 - ic.0).max(1)) as f64;
     let mut out = Vec::new();
@@ -58,16 +60,40 @@ pub fn surging<'a>(
     out
 }
 
-/// True when a message reports a 4xx answer: the caller sent something the callee
-/// refused, which is the caller's doing, not the callee's failure.
+/// True when a message reports a 4xx answer ("status 404", "HTTP 422", "failed with
+/// 400", "409 Conflict"): the caller sent something the callee refused, which is the
+/// caller's doing. Ports (`:443`) and durations (`450ms`) are not statuses.
 fn reports_client_error(text: &str) -> bool {
-    text.split(|c: char| !c.is_ascii_digit())
-        .any(|t| t.len() == 3 && t.starts_with('4'))
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let t = w.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let status = t.len() == 3 && t.starts_with('4') && t.bytes().all(|b| b.is_ascii_digit());
+        if !status || w.starts_with(':') {
+            return false;
+        }
+        let prev = i
+            .checked_sub(1)
+            .map(|p| {
+                words[p]
+                    .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                    .to_ascii_lowercase()
+            })
+            .unwrap_or_default();
+        let next_is_reason = words
+            .get(i + 1)
+            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()));
+        [
+            "status", "http", "code", "with", "returned", "got", "answered", "response",
+        ]
+        .contains(&prev.as_str())
+            || next_is_reason
+    })
 }
 
 /// The service behind `svc`'s surging error `st`: a service `svc` calls (traced) that
-/// has a surging error of its own at least half as frequent, followed down while that
-/// holds. `None` when `svc`'s error is its own.
+/// has a surging error of its own, of a kind that is a code path's (not a timeout or a
+/// pool), at least half as frequent; followed down while that holds. `None` when
+/// `svc`'s error is its own.
 fn callee_behind(
     cx: &Cx<'_>,
     all: &[(String, &apitriage_model::summary::SignatureStats, f64, u64)],
@@ -78,29 +104,37 @@ fn callee_behind(
     if reports_client_error(&st.example) {
         return None;
     }
-    let mut cur = svc.to_string();
+    let own_kind = |o: &apitriage_model::summary::SignatureStats| {
+        matches!(
+            o.signal,
+            None | Some(
+                Signal::NullDeref | Signal::Config | Signal::RouteNotFound | Signal::Permission
+            )
+        )
+    };
+    let mut visited: Vec<String> = vec![svc.to_string()];
     let mut count = n;
-    let mut found = None;
     for _ in 0..8 {
+        let cur = visited.last().cloned().unwrap_or_default();
         let next = all
             .iter()
             .filter(|(b, o, _, m)| {
-                *b != cur
+                !visited.contains(b)
                     && *m * 2 >= count
                     && o.example != st.example
+                    && own_kind(o)
                     && cx.view.downstreams.contains_key(&(cur.clone(), b.clone()))
             })
             .max_by(|a, b| a.3.cmp(&b.3).then(b.0.cmp(&a.0)));
         match next {
-            Some((b, _, _, m)) if found.as_deref() != Some(b.as_str()) && b != svc => {
-                cur = b.clone();
+            Some((b, _, _, m)) => {
+                visited.push(b.clone());
                 count = *m;
-                found = Some(b.clone());
             }
-            _ => break,
+            None => break,
         }
     }
-    found
+    (visited.len() > 1).then(|| visited[visited.len() - 1].clone())
 }
 
 impl Check for NewExceptions {
@@ -223,8 +257,8 @@ impl Check for NewExceptions {
             };
             if wrapped {
                 ev.push(format!(
-                    "{svc} calls {culprit}, which logs a new error of its own as often: \
-                     {svc} passes on {culprit}'s failure"
+                    "{svc} calls {culprit}, which logs a new error of its own at least half \
+                     as often: {svc} passes on {culprit}'s failure"
                 ));
             }
             let weight = if wrapped {

@@ -65,19 +65,29 @@ fn from_logs(cx: &Cx<'_>) -> Option<crate::checks::Found> {
         .find(|(s, st, _, _)| *s == svc && st.signal == Some(Signal::RateLimited))
         .map(|(_, st, _, _)| st.example.clone());
     // The host the messages name, as the call graph knows it when it does.
+    // A service limiting its own clients logs "rate limit exceeded" without calling
+    // anyone: only messages naming the URL they called are about a dependency.
     let named = example.as_deref().and_then(|e| {
         crate::facts::url_hosts(e)
             .into_iter()
             .next()
             .map(str::to_string)
-    });
-    let traced = named.as_deref().and_then(|h| {
-        cx.view
-            .downstreams
-            .keys()
-            .find(|(c, d)| *c == svc && crate::facts::same_name(d, h))
-            .map(|(_, d)| d.clone())
-    });
+    })?;
+    // An address the caller only started calling at the onset is its configuration's.
+    if cx
+        .facts
+        .switches
+        .iter()
+        .any(|w| w.caller == svc && w.new.eq_ignore_ascii_case(&named))
+    {
+        return None;
+    }
+    let traced = cx
+        .view
+        .downstreams
+        .keys()
+        .find(|(c, d)| *c == svc && crate::facts::same_name(d, &named))
+        .map(|(_, d)| d.clone());
     // Logs that name a downstream the traces know are as specific as its spans; only
     // anonymous rate-limit logs are weighed against a blame chain ending elsewhere.
     let weight = if traced.is_some() {
@@ -85,7 +95,7 @@ fn from_logs(cx: &Cx<'_>) -> Option<crate::checks::Found> {
     } else {
         super::super::log_dependency_weight(cx)
     };
-    let host = traced.or(named);
+    let host = traced.unwrap_or(named);
     let mut ev = vec![format!("{n} records in the incident window")];
     if let Some(e) = &example {
         ev.push(format!("first: {e}"));
@@ -96,16 +106,8 @@ fn from_logs(cx: &Cx<'_>) -> Option<crate::checks::Found> {
         // New (none in the baseline) is what matters, not the rate: a provider's limit
         // fails a share of calls whatever the traffic.
         (0.45 + 0.1 * (1.0 + a / (b + 0.1)).ln()).min(0.7) * weight,
-        format!(
-            "rate limiting logged by {svc}{}: {b:.1}/min → {a:.1}/min",
-            host.as_ref()
-                .map(|h| format!(" calling {h}"))
-                .unwrap_or_default()
-        ),
+        format!("rate limiting logged by {svc} calling {host}: {b:.1}/min → {a:.1}/min"),
         ev,
     );
-    Some(match host {
-        Some(h) => f.blame_dependency(h),
-        None => f,
-    })
+    Some(f.blame_dependency(host))
 }

@@ -48,7 +48,11 @@ impl Check for RefusedConnections {
                 .downstreams
                 .keys()
                 .filter(|(c, d)| {
-                    *c == svc && !cx.facts.internal.contains(d) && names_host(&st.example, d)
+                    *c == svc
+                        && !cx.facts.internal.contains(d)
+                        && names_host(&st.example, d)
+                        // A new address the caller switched to is its configuration's.
+                        && !cx.facts.switches.iter().any(|w| w.caller == *c && w.new == *d)
                 })
                 .map(|(_, d)| d)
                 .collect();
