@@ -295,6 +295,7 @@ fn snap_to_change(
     ep: &str,
     onset_b: i64,
     measure: &str,
+    (lo_b, hi_b): (i64, i64),
 ) -> Option<i64> {
     let cells = view.endpoints.get(&(svc.to_string(), ep.to_string()))?;
     let d = Dense::new(cells, view.range);
@@ -328,7 +329,8 @@ fn snap_to_change(
         .iter()
         .filter(|c| serves(&c.service))
         .map(|c| c.time.div_euclid(BUCKET))
-        .filter(|&cb| cb != onset_b && (cb - onset_b).abs() <= 3 * AFTER)
+        // Within the span searched (with --at, the hour before the failing example).
+        .filter(|&cb| cb != onset_b && (cb - onset_b).abs() <= 3 * AFTER && cb >= lo_b && cb < hi_b)
         .collect();
     let lo = candidates.iter().copied().chain([onset_b]).min()? - 360;
     let hi = candidates.iter().copied().chain([onset_b]).max()? + 3 * AFTER;
@@ -448,7 +450,7 @@ pub fn find(view: &View<'_>) -> Incident {
         (Some(svc), Some(ep))
             if significant && matches!(measure, "server_errors" | "client_errors") =>
         {
-            snap_to_change(view, svc, ep, onset_b, measure).unwrap_or(onset_b)
+            snap_to_change(view, svc, ep, onset_b, measure, (lo, hi)).unwrap_or(onset_b)
         }
         _ => onset_b,
     };
