@@ -505,11 +505,9 @@ impl Facts {
                     best = Some((score, d));
                 }
             }
-            let switched = best.as_ref().is_some_and(|(_, d)| {
-                self.switches
-                    .iter()
-                    .any(|w| w.caller == d.caller && w.new == d.downstream)
-            });
+            let switched = best
+                .as_ref()
+                .is_some_and(|(_, d)| self.switched_to(&d.caller, &d.downstream));
             // Failures of an address the caller only started calling at the onset are
             // its configuration's, not the address owner's.
             let Some((_, d)) = best.filter(|_| !switched) else {
@@ -581,6 +579,15 @@ impl Facts {
         self.origin_service()
             .map(str::to_string)
             .or_else(|| inc.service.clone())
+    }
+
+    /// True when `caller` only started calling `address` at the onset, in place of
+    /// another address (see [`AddressSwitch`]): its failures are the caller's
+    /// configuration's, not the address owner's.
+    pub fn switched_to(&self, caller: &str, address: &str) -> bool {
+        self.switches
+            .iter()
+            .any(|w| w.caller == caller && w.new.eq_ignore_ascii_case(address))
     }
 
     /// The latest change of `service` before the onset within the lookback, if any.

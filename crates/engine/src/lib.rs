@@ -176,8 +176,10 @@ fn focus_from_example(s: &Summary, opts: &TriageOptions) -> Option<String> {
         .filter(|(k, n)| {
             *n >= 30
                 && (*k == want
-                    || k.split_once(' ')
-                        .is_some_and(|(m, route)| m == ex.method && route_matches(route, &ex.path)))
+                    || k.split_once(' ').is_some_and(|(m, route)| {
+                        m == ex.method
+                            && checks::route_matches(route, ex.path.split('?').next().unwrap_or(""))
+                    }))
         })
         .max_by(|a, b| {
             params(&b.0)
@@ -186,21 +188,6 @@ fn focus_from_example(s: &Summary, opts: &TriageOptions) -> Option<String> {
                 .then(b.0.cmp(&a.0))
         })
         .map(|(k, _)| k)
-}
-
-fn route_matches(route: &str, path: &str) -> bool {
-    let p: Vec<&str> = path
-        .split('?')
-        .next()
-        .unwrap_or("")
-        .trim_end_matches('/')
-        .split('/')
-        .collect();
-    let r: Vec<&str> = route.trim_end_matches('/').split('/').collect();
-    p.len() == r.len()
-        && r.iter()
-            .zip(&p)
-            .all(|(a, b)| a == b || a.starts_with('{') || a.starts_with(':'))
 }
 
 /// The failing example and the path into it.

@@ -196,3 +196,20 @@ fn a_large_file_read_in_parallel_chunks_equals_a_sequential_read() {
         whole.canonical().replace("spans.jsonl", "")
     );
 }
+
+#[test]
+fn a_schema_document_that_is_not_openapi_says_what_is_missing() {
+    // Opens like a sorted OpenAPI document, so it is read as one, and refused by name.
+    let s = read(
+        "events.json",
+        br#"{"components": {"schemas": {"A": {"type": "object"}}}, "asyncapi": "2.6.0"}"#,
+    );
+    assert!(s.specs.is_empty());
+    assert_eq!(s.input.skipped, 1);
+    assert!(
+        s.input.problems[0].contains("events.json")
+            && s.input.problems[0].contains("no top-level `openapi` field"),
+        "{:?}",
+        s.input.problems
+    );
+}

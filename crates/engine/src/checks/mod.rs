@@ -230,6 +230,17 @@ pub fn log_dependency_weight(cx: &Cx<'_>) -> f64 {
     }
 }
 
+/// Weight of dependency evidence read from logs: in full when the messages name a
+/// downstream the traces know (as specific as its spans would be), else
+/// [`log_dependency_weight`].
+pub fn named_log_weight(cx: &Cx<'_>, names_traced_downstream: bool) -> f64 {
+    if names_traced_downstream {
+        1.0
+    } else {
+        log_dependency_weight(cx)
+    }
+}
+
 /// Formats milliseconds for people: `180 ms`, `2.4 s`.
 pub fn ms(v: f64) -> String {
     if v >= 1000.0 {

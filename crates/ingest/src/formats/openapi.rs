@@ -70,8 +70,13 @@ impl Format for OpenApi {
         };
         let openapi = doc.get("openapi").and_then(|v| v.as_str()).unwrap_or("");
         if !openapi.starts_with('3') {
+            let found = if openapi.is_empty() {
+                "no top-level `openapi` field".to_string()
+            } else {
+                format!("openapi: {openapi:?}")
+            };
             return Err(IngestError::Invalid(format!(
-                "expected an OpenAPI 3.0 or 3.1 document (`openapi: 3.x`), found {openapi:?}"
+                "expected an OpenAPI 3.0 or 3.1 document (`openapi: 3.x`), found {found}"
             )));
         }
         let version = doc

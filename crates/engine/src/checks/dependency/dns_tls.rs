@@ -21,12 +21,7 @@ impl Check for DnsTls {
             for d in &cx.facts.downstreams {
                 // An address the caller only started calling at the onset is its own
                 // configuration's fault (code_path.changed_address).
-                if cx
-                    .facts
-                    .switches
-                    .iter()
-                    .any(|w| w.caller == d.caller && w.new == d.downstream)
-                {
+                if cx.facts.switched_to(&d.caller, &d.downstream) {
                     continue;
                 }
                 let n = d.d.after.signals[apitriage_model::summary::signal_index(sig)];

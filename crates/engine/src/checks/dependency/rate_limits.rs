@@ -74,12 +74,7 @@ fn from_logs(cx: &Cx<'_>) -> Option<crate::checks::Found> {
             .map(str::to_string)
     })?;
     // An address the caller only started calling at the onset is its configuration's.
-    if cx
-        .facts
-        .switches
-        .iter()
-        .any(|w| w.caller == svc && w.new.eq_ignore_ascii_case(&named))
-    {
+    if cx.facts.switched_to(&svc, &named) {
         return None;
     }
     let traced = cx
@@ -88,13 +83,7 @@ fn from_logs(cx: &Cx<'_>) -> Option<crate::checks::Found> {
         .keys()
         .find(|(c, d)| *c == svc && crate::facts::same_name(d, &named))
         .map(|(_, d)| d.clone());
-    // Logs that name a downstream the traces know are as specific as its spans; only
-    // anonymous rate-limit logs are weighed against a blame chain ending elsewhere.
-    let weight = if traced.is_some() {
-        1.0
-    } else {
-        super::super::log_dependency_weight(cx)
-    };
+    let weight = super::super::named_log_weight(cx, traced.is_some());
     let host = traced.unwrap_or(named);
     let mut ev = vec![format!("{n} records in the incident window")];
     if let Some(e) = &example {

@@ -52,7 +52,7 @@ impl Check for RefusedConnections {
                         && !cx.facts.internal.contains(d)
                         && names_host(&st.example, d)
                         // A new address the caller switched to is its configuration's.
-                        && !cx.facts.switches.iter().any(|w| w.caller == *c && w.new == *d)
+                        && !cx.facts.switched_to(c, d)
                 })
                 .map(|(_, d)| d)
                 .collect();
@@ -106,13 +106,8 @@ impl Check for RefusedConnections {
         } else {
             unnamed.get(&caller).copied().unwrap_or(0)
         };
-        // Messages naming a store the traces know are as specific as its spans; only a
-        // store picked by its error rise is weighed against a blame chain ending elsewhere.
-        let weight = if by_rise {
-            super::super::log_dependency_weight(cx)
-        } else {
-            1.0
-        };
+        // A store picked by its error rise is not named by the messages.
+        let weight = super::super::named_log_weight(cx, !by_rise);
         let strength = (0.35 + 0.1 * ((n + more) as f64 / 10.0).min(1.5)) * weight;
         let mut ev = if by_rise {
             let d = cx
